@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import AuditEvent, AuditPurge
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The audit log cannot be changed or deleted by hand (等保 2.0 audit protection)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "kind", "outcome", "username", "ip_address", "object_repr")
+    list_filter = ("kind", "log_class", "outcome")
+    search_fields = ("username", "object_repr", "ip_address")
+    date_hierarchy = "at"
+
+
+@admin.register(AuditPurge)
+class AuditPurgeAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "log_class", "retention_days", "cutoff", "deleted")

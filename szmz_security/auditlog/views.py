@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib.auth.mixins import PermissionRequiredMixin
+
+from szmz_security.core.views import ObjectListView
+
+from .filters import AuditEventFilterSet
+from .models import AuditEvent, AuditPurge
+from .tables import AuditEventTable
+
+
+class AuditEventListView(PermissionRequiredMixin, ObjectListView):
+    """Officers search the log; the list is read-only by design (等保 2.0: no tampering)."""
+
+    model = AuditEvent
+    table_class = AuditEventTable
+    filterset_class = AuditEventFilterSet
+    permission_required = "auditlog.view_auditevent"
+    raise_exception = True
+    title = "审计日志"
+    actions = ("export",)
+    paginate_by = 50
+    template_name = "auditlog/auditevent_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["retention"] = sorted(settings.AUDIT_RETENTION_DAYS.items())
+        context["purges"] = AuditPurge.objects.visible_to(self.request.user)[:10]
+        context["class_labels"] = dict(AuditEvent.LogClass.choices)
+        return context

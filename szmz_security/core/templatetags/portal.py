@@ -1,0 +1,62 @@
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from szmz_security.org.models import display_name
+
+register = template.Library()
+
+
+@register.filter
+def person(user):
+    """A user's name as shown everywhere (姓名 when the profile has one)."""
+    return display_name(user)
+
+
+@register.simple_tag
+def obligation_badge(obligation, now=None):
+    return format_html(
+        '<span class="badge text-bg-{}">{}</span>', obligation.state_badge(now), obligation.display_state(now)
+    )
+
+
+@register.simple_tag
+def countdown(due_at, state_open=True):
+    """A live countdown to a deadline (portal.js updates it each second; red under 2 hours)."""
+    if not state_open:
+        return ""
+    remaining = (due_at - timezone.now()).total_seconds()
+    css = "text-danger fw-bold" if remaining < 2 * 3600 else "text-body-secondary"
+    return format_html(
+        '<span class="countdown {}" data-deadline="{}">{}</span>',
+        css,
+        due_at.isoformat(),
+        humanize_remaining(remaining),
+    )
+
+
+def humanize_remaining(seconds):
+    late = seconds < 0
+    seconds = abs(int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        text = f"{days}天{hours}小时"
+    elif hours:
+        text = f"{hours}小时{minutes}分"
+    else:
+        text = f"{minutes}分钟"
+    return f"已逾期 {text}" if late else f"剩余 {text}"
+
+
+@register.simple_tag(takes_context=True)
+def query_transform(context, **kwargs):
+    """The current query string with some parameters replaced (pagination, export links)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()

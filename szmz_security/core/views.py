@@ -1,0 +1,260 @@
+"""Generic, permission-aware views that serve every app (DESIGN.md "Layout").
+
+Every one of them takes its rows from ``Model.objects.visible_to(user, action)``, the one access
+rule: a record outside the user's view answers 404, a visible record the user may not change
+answers 403. App views subclass these and set ``model``, ``table_class``, ``filterset_class``,
+``form_class``; nothing else about access is written again.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models.deletion import ProtectedError
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.generic import DeleteView, DetailView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from szmz_security.auditlog.models import AuditEvent
+from szmz_security.auditlog.services import record
+
+from .history import history_entries
+
+
+class Echo:
+    """A file-like object whose write returns the value, for streaming CSV."""
+
+    def write(self, value):
+        return value
+
+
+def url_name(model, action):
+    """``incidents:incident_list`` etc. (NetBox naming)."""
+    return f"{model._meta.app_label}:{model._meta.model_name}_{action}" if action else (
+        f"{model._meta.app_label}:{model._meta.model_name}"
+    )
+
+
+class ObjectAccessMixin(LoginRequiredMixin):
+    """Resolves the object under the access rule for the view's ``action``."""
+
+    model = None
+    action = "view"
+
+    def visible(self, action="view"):
+        return self.model.objects.visible_to(self.request.user, action)
+
+    def get_queryset(self):
+        return self.visible("view")
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if self.action != "view" and not self.visible(self.action).filter(pk=obj.pk).exists():
+            raise PermissionDenied("您没有权限修改该记录。")
+        return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["model_meta"] = self.model._meta
+        context["urls"] = object_urls(self.model, getattr(self, "object", None))
+        return context
+
+
+def object_urls(model, obj):
+    """The list / detail / edit / delete / history URLs of a record, where the app has them."""
+    urls = {}
+    for key, action, with_pk in (
+        ("list", "list", False),
+        ("detail", "", True),
+        ("edit", "edit", True),
+        ("delete", "delete", True),
+        ("history", "history", True),
+    ):
+        if with_pk and (obj is None or obj.pk is None):
+            continue
+        try:
+            urls[key] = reverse(url_name(model, action), args=[obj.pk] if with_pk else [])
+        except NoReverseMatch:
+            pass
+    return urls
+
+
+class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """Paginated, filterable list with CSV export of the filtered rows (audited)."""
+
+    model = None
+    template_name = "generic/object_list.html"
+    paginate_by = 25
+    export_filename = None
+    actions = ("add", "export")
+    title = None
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user, "view")
+
+    def get_table_kwargs(self):
+        return {"request": self.request}
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv" and "export" in self.actions:
+            return self.export_csv()
+        return super().get(request, *args, **kwargs)
+
+    def export_csv(self):
+        filterset = self.get_filterset(self.get_filterset_class())
+        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+        table = self.get_table_class()(queryset, request=self.request)
+        record(AuditEvent.Kind.EXPORT, request=self.request, model=self.model._meta.label,
+               query=self.request.GET.urlencode())
+        writer = csv.writer(Echo())
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"{self.export_filename or self.model._meta.model_name}-{stamp}.csv"
+        # A BOM so that Excel opens the Chinese text correctly.
+        rows = (writer.writerow(row) for row in table.as_values(exclude_columns=("actions",)))
+        response = StreamingHttpResponse(
+            (line for part in (["\ufeff"], rows) for line in part), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        opts = self.model._meta
+        context.update(
+            title=self.title or opts.verbose_name_plural,
+            model_meta=opts,
+            add_url=self.add_url(),
+            export_query=self.request.GET.copy().urlencode(),
+        )
+        return context
+
+    def add_url(self):
+        if "add" not in self.actions or not self.request.user.has_perm(
+            f"{self.model._meta.app_label}.add_{self.model._meta.model_name}"
+        ):
+            return None
+        return reverse(url_name(self.model, "add"))
+
+
+class ObjectView(ObjectAccessMixin, DetailView):
+    """Detail page; sensitive models (``audit_views``) write a view event to the audit log."""
+
+    template_name = "generic/object.html"
+    tab = "detail"
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if getattr(self.model, "audit_views", False):
+            record(AuditEvent.Kind.VIEW, request=self.request, obj=obj)
+        return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        obj = self.object
+        context.update(
+            tab=self.tab,
+            can_change=self.visible("change").filter(pk=obj.pk).exists(),
+            can_delete=self.visible("delete").filter(pk=obj.pk).exists(),
+        )
+        context["user_is_officer"] = user.has_perm(f"{self.model._meta.app_label}.change_{self.model._meta.model_name}")
+        return context
+
+
+class ObjectHistoryView(ObjectAccessMixin, DetailView):
+    """The History tab: every change with its author, reason and field-by-field differences."""
+
+    template_name = "generic/object_history.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(
+            self.object.history.select_related("history_user").order_by("-history_date", "-history_id"),
+            self.paginate_by,
+        ).get_page(self.request.GET.get("page"))
+        context.update(tab="history", page_obj=page, entries=history_entries(self.object, page))
+        return context
+
+
+class ObjectEditView(ObjectAccessMixin, UpdateView):
+    """Create (no pk in the URL) or edit. The form receives the user, so it can limit the
+    departments offered to those the user may file for."""
+
+    template_name = "generic/object_edit.html"
+    action = "change"
+
+    def get_object(self, queryset=None):
+        if self.kwargs.get(self.pk_url_kwarg) is None:
+            if not self.request.user.has_perm(f"{self.model._meta.app_label}.add_{self.model._meta.model_name}"):
+                raise PermissionDenied("您没有权限新建该类记录。")
+            return None
+        return super().get_object(queryset)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def save_form(self, form):
+        """Where an app calls its service instead of a plain save (e.g. filing an incident)."""
+        return form.save()
+
+    def form_valid(self, form):
+        # Nothing half-saved: the record and whatever its service adds commit together.
+        with transaction.atomic():
+            self.object = self.save_form(form)
+        messages.success(self.request, f"已保存：{self.object}")
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_new"] = self.object is None
+        return context
+
+
+class ObjectDeleteView(ObjectAccessMixin, DeleteView):
+    """Deletion always asks for confirmation (GET shows the page, POST deletes)."""
+
+    template_name = "generic/object_delete.html"
+    action = "delete"
+
+    def get_success_url(self):
+        return reverse(url_name(self.model, "list"))
+
+    def form_valid(self, form):
+        name = str(self.object)
+        try:
+            with transaction.atomic():
+                self.object.delete()
+        except ProtectedError:
+            messages.error(self.request, f"“{name}”仍被其他记录引用，不能删除。")
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        messages.success(self.request, f"已删除：{name}")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def visible_object_or_404(model, user, pk, action="view"):
+    """For function views: the object under the rule, 404 if invisible, 403 if not allowed."""
+    obj = get_object_or_404(model.objects.visible_to(user, "view"), pk=pk)
+    if action != "view" and not model.objects.visible_to(user, action).filter(pk=pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+__all__ = [
+    "Http404",
+    "ObjectDeleteView",
+    "ObjectEditView",
+    "ObjectHistoryView",
+    "ObjectListView",
+    "ObjectView",
+    "visible_object_or_404",
+]

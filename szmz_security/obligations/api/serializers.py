@@ -1,0 +1,24 @@
+from rest_framework import serializers
+
+from ..models import Notification, Obligation
+
+
+class ObligationSerializer(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+    subject_type = serializers.SlugRelatedField(slug_field="model", read_only=True)
+
+    class Meta:
+        model = Obligation
+        fields = ["id", "title", "kind", "clause", "authority", "department", "subject_type", "subject_id",
+                  "created_at", "due_at", "state", "overdue", "met_at", "evidence", "waived_reason"]
+        read_only_fields = fields
+
+    def get_overdue(self, obligation) -> bool:
+        return obligation.is_overdue()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "level", "created_at", "read_at"]
+        read_only_fields = fields

@@ -1,0 +1,198 @@
+"""Obligations (anything with a due date) and the notifications they send (DESIGN.md §3–4)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from szmz_security.org.access import (
+    DepartmentScopedModel,
+    DepartmentScopedQuerySet,
+    GroupObjectPermissionBase,
+    UserObjectPermissionBase,
+)
+
+
+class ObligationQuerySet(DepartmentScopedQuerySet):
+    def open(self):
+        return self.filter(state=Obligation.State.OPEN)
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lte=now or timezone.now())
+
+    def due_soon(self, now=None, hours=None):
+        now = now or timezone.now()
+        hours = settings.OBLIGATION_DUE_SOON_HOURS if hours is None else hours
+        return self.open().filter(due_at__gt=now, due_at__lte=now + timezone.timedelta(hours=hours))
+
+
+class Obligation(DepartmentScopedModel):
+    class State(models.TextChoices):
+        OPEN = "open", "待办"
+        MET = "met", "已按期完成"
+        MET_LATE = "met_late", "逾期完成"
+        WAIVED = "waived", "不再需要"
+
+    CLOSED_STATES = (State.MET, State.MET_LATE, State.WAIVED)
+
+    title = models.CharField("事项", max_length=200)
+    kind = models.CharField("类别", max_length=60, db_index=True, help_text="机器可读的类别，如 incident.police_report")
+    clause = models.CharField("制度条款", max_length=60, help_text="例如 “市民政局制度 第三章第4条”")
+    authority = models.CharField("报送对象", max_length=60, blank=True)
+
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name="对象类型", null=True, blank=True, on_delete=models.PROTECT
+    )
+    subject_id = models.CharField("对象编号", max_length=64, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+
+    restricted = models.BooleanField("知悉范围受限", default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="责任人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="assigned_obligations",
+    )
+    notify_roles = models.JSONField("提醒角色", default=list, blank=True)
+    escalate_roles = models.JSONField("升级角色", default=list, blank=True)
+
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    due_at = models.DateTimeField("截止时间", db_index=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+
+    met_at = models.DateTimeField("完成时间", null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="完成人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    evidence = models.TextField("完成证据", blank=True)
+    waived_reason = models.TextField("不再需要的原因", blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    waived_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    # Sweep bookkeeping: when the next reminder stage falls due, and the last stage sent.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_stage_index = models.SmallIntegerField(default=-1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["next_reminder_at", "last_stage_index"])
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "义务"
+        verbose_name_plural = "义务"
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="obligation_state_due"),
+            models.Index(fields=["next_reminder_at"], name="obligation_next_reminder"),
+            models.Index(fields=["subject_type", "subject_id"], name="obligation_subject"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("obligations:obligation", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.state == self.State.OPEN
+
+    def is_overdue(self, now=None):
+        return self.is_open and self.due_at <= (now or timezone.now())
+
+    def display_state(self, now=None):
+        if self.is_overdue(now):
+            return "已逾期"
+        return self.get_state_display()
+
+    def state_badge(self, now=None):
+        if self.is_overdue(now):
+            return "danger"
+        return {
+            self.State.OPEN: "primary",
+            self.State.MET: "success",
+            self.State.MET_LATE: "warning",
+            self.State.WAIVED: "secondary",
+        }[self.state]
+
+
+class ObligationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Obligation, on_delete=models.CASCADE)
+
+
+class ObligationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Obligation, on_delete=models.CASCADE)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def visible_to(self, user, action="view"):
+        # Notifications are personal: each user sees only their own.
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+
+class Notification(models.Model):
+    """One message to one person, in the bell and (when they have an address) by e-mail.
+
+    ``key`` is unique per recipient: for an obligation's reminder it is
+    ``obligation:<id>:<stage>``, so a retried or doubled sweep can never send a stage twice.
+    """
+
+    class Level(models.TextChoices):
+        INFO = "info", "通知"
+        WARNING = "warning", "提醒"
+        DANGER = "danger", "逾期"
+
+    class EmailStatus(models.TextChoices):
+        NONE = "none", "不发送"
+        PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField("去重键", max_length=200)
+    obligation = models.ForeignKey(
+        Obligation, verbose_name="义务", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    stage = models.CharField("提醒阶段", max_length=30, blank=True)
+    level = models.CharField("级别", max_length=10, choices=Level.choices, default=Level.INFO)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("发送时间", default=timezone.now, db_index=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    email_status = models.CharField(
+        "邮件状态", max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE
+    )
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    email_error = models.CharField("邮件错误", max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["email_status"], name="notification_email_status"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,347 @@
+"""Obligations: creating them, meeting them, and the one-minute sweep that reminds and escalates.
+
+The sweep is the only thing that sends reminders (DESIGN.md §3): no ETA tasks. Each obligation
+carries ``next_reminder_at`` (indexed), so a sweep reads only the rows whose next stage is due.
+Rows are taken with ``select_for_update(skip_locked=True)``, notifications are inserted with a
+unique (recipient, key) so a doubled or retried sweep inserts nothing twice, and e-mail goes out
+from the notification table afterwards, each row claimed by a compare-and-set.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from szmz_security.core.tasks import enqueue_on_commit
+from szmz_security.org.roles import DEPARTMENT_HEAD, ROLES_BY_CODE
+
+from .models import Notification, Obligation
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_NOTIFY_ROLES = ("security_officer",)
+DEFAULT_ESCALATE_ROLES = ("leadership",)
+
+
+@dataclass(frozen=True)
+class Stage:
+    index: int
+    key: str
+    label: str
+    audience: str
+    fraction: float | None = None
+    offset_minutes: int | None = None
+
+    def time_for(self, obligation):
+        if self.fraction is not None:
+            return obligation.created_at + (obligation.due_at - obligation.created_at) * self.fraction
+        return obligation.due_at + timedelta(minutes=self.offset_minutes)
+
+    @property
+    def level(self):
+        if self.offset_minutes is not None and self.offset_minutes >= 0:
+            return Notification.Level.DANGER
+        return Notification.Level.INFO if self.key == "created" else Notification.Level.WARNING
+
+
+def reminder_stages():
+    stages = []
+    for index, spec in enumerate(settings.OBLIGATION_REMINDER_STAGES):
+        if ("fraction" in spec) == ("offset_minutes" in spec):
+            raise ValueError(f"reminder stage {spec.get('key')!r} needs exactly one of fraction / offset_minutes")
+        if spec["audience"] not in ("owners", "escalation"):
+            raise ValueError(f"reminder stage {spec['key']!r}: audience must be owners or escalation")
+        stages.append(Stage(index=index, **spec))
+    return stages
+
+
+def schedule(obligation, stages=None):
+    """The stages of one obligation with their times, in time order."""
+    stages = stages or reminder_stages()
+    return sorted(((stage.time_for(obligation), stage) for stage in stages), key=lambda pair: (pair[0], pair[1].index))
+
+
+def _next_reminder(obligation, stages, after_index):
+    times = [(when, stage) for when, stage in schedule(obligation, stages) if stage.index > after_index]
+    return times[0][0] if times else None
+
+
+# --- creating and closing -----------------------------------------------------------------------
+
+
+def create_obligation(
+    *,
+    title,
+    kind,
+    clause,
+    due_at,
+    department,
+    subject=None,
+    authority="",
+    assignee=None,
+    restricted=None,
+    notify_roles=DEFAULT_NOTIFY_ROLES,
+    escalate_roles=DEFAULT_ESCALATE_ROLES,
+    created_at=None,
+):
+    """Record an obligation. Its first reminder goes out with the next sweep (within a minute);
+    a deadline already past is overdue and escalated on that same sweep."""
+    unknown = [code for code in (*notify_roles, *escalate_roles) if code not in ROLES_BY_CODE]
+    if unknown:
+        raise ValueError(f"unknown role codes: {unknown}")
+    obligation = Obligation(
+        title=title,
+        kind=kind,
+        clause=clause,
+        authority=authority,
+        due_at=due_at,
+        department=department,
+        assignee=assignee,
+        notify_roles=list(notify_roles),
+        escalate_roles=list(escalate_roles),
+        created_at=created_at or timezone.now(),
+        restricted=bool(subject is not None and getattr(subject, "is_restricted", lambda: False)())
+        if restricted is None
+        else restricted,
+    )
+    if subject is not None:
+        obligation.subject_type = ContentType.objects.get_for_model(subject)
+        obligation.subject_id = str(subject.pk)
+    obligation.next_reminder_at = _next_reminder(obligation, reminder_stages(), -1)
+    obligation.save()
+    enqueue_on_commit("obligations.sweep")
+    return obligation
+
+
+def meet(obligation, *, by, evidence, at=None):
+    """Mark an obligation met; after its deadline it is met late, and shown so."""
+    at = at or timezone.now()
+    if not obligation.is_open:
+        raise ValidationError("该义务已关闭，不能再次完成。")
+    if not evidence.strip():
+        raise ValidationError({"evidence": "请填写完成证据（如报送回执编号、记录说明）。"})
+    if at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"met_at": "完成时间不能晚于当前时间。"})
+    obligation.state = Obligation.State.MET if at <= obligation.due_at else Obligation.State.MET_LATE
+    obligation.met_at = at
+    obligation.met_by = by
+    obligation.evidence = evidence.strip()
+    obligation.next_reminder_at = None
+    obligation._change_reason = f"完成：{obligation.get_state_display()}"
+    obligation.save()
+    return obligation
+
+
+def waive(obligation, *, by, reason):
+    """An obligation no longer owed is never deleted: it is marked so, with who and why."""
+    if not obligation.is_open:
+        raise ValidationError("该义务已关闭。")
+    if not reason.strip():
+        raise ValidationError({"waived_reason": "请说明不再需要的原因。"})
+    obligation.state = Obligation.State.WAIVED
+    obligation.waived_by = by
+    obligation.waived_at = timezone.now()
+    obligation.waived_reason = reason.strip()
+    obligation.next_reminder_at = None
+    obligation._change_reason = f"不再需要：{reason.strip()}"
+    obligation.save()
+    return obligation
+
+
+# --- the sweep ----------------------------------------------------------------------------------
+
+
+class RecipientDirectory:
+    """Who holds which role and who heads which department, loaded once per sweep."""
+
+    def __init__(self):
+        user_model = get_user_model()
+        self.by_role = defaultdict(set)
+        names_to_codes = {role.name: code for code, role in ROLES_BY_CODE.items()}
+        memberships = user_model.groups.through.objects.filter(user__is_active=True)
+        for user_id, group_name in memberships.filter(group__name__in=names_to_codes).values_list(
+            "user_id", "group__name"
+        ):
+            self.by_role[names_to_codes[group_name]].add(user_id)
+        heads = self.by_role[DEPARTMENT_HEAD.code]
+        self.heads_by_department = defaultdict(set)
+        for user_id, department_id in memberships.filter(
+            user_id__in=heads, group__department__isnull=False
+        ).values_list("user_id", "group__department"):
+            self.heads_by_department[department_id].add(user_id)
+        self._emails = {}
+
+    def owners(self, obligation):
+        people = set()
+        for code in obligation.notify_roles:
+            people |= self.by_role[code]
+        # A need-to-know record is not announced to its department's head unless named.
+        if not obligation.restricted:
+            people |= self.heads_by_department[obligation.department_id]
+        if obligation.assignee_id:
+            people.add(obligation.assignee_id)
+        return people
+
+    def escalation(self, obligation):
+        people = self.owners(obligation)
+        for code in obligation.escalate_roles:
+            people |= self.by_role[code]
+        return people
+
+    def load_emails(self, user_ids):
+        missing = set(user_ids) - set(self._emails)
+        if missing:
+            self._emails.update(
+                get_user_model().objects.filter(pk__in=missing).values_list("pk", "email")
+            )
+        return self._emails
+
+
+def _stages_to_send(obligation, stages, now):
+    """The stages that fell due since the last sweep. When several fell due at once (a deadline
+    already past at filing, or a long outage) only the latest per audience is sent: an overdue
+    notice makes the half-time notice pointless, but escalation is never skipped."""
+    passed = [stage for when, stage in schedule(obligation, stages) if stage.index > obligation.last_stage_index and when <= now]
+    latest = {}
+    for stage in passed:
+        latest[stage.audience] = stage
+    return sorted(latest.values(), key=lambda stage: stage.index), passed
+
+
+def _message(obligation, stage, now):
+    due = timezone.localtime(obligation.due_at).strftime("%Y-%m-%d %H:%M")
+    if obligation.due_at <= now:
+        late = now - obligation.due_at
+        hours = int(late.total_seconds() // 3600)
+        timing = f"已于 {due} 到期，逾期 {hours} 小时" if hours else f"已于 {due} 到期"
+    else:
+        timing = f"截止时间 {due}"
+    title = f"【{stage.label}】{obligation.title}"
+    body = f"{obligation.title}\n依据：{obligation.clause}\n{timing}。"
+    if obligation.authority:
+        body += f"\n报送对象：{obligation.authority}"
+    return title, body
+
+
+def sweep(now=None, batch_size=None):
+    """Send every reminder stage that has fallen due. Returns counts; safe to run twice."""
+    now = now or timezone.now()
+    batch_size = batch_size or settings.OBLIGATION_SWEEP_BATCH
+    stages = reminder_stages()
+    directory = None
+    result = {"obligations": 0, "notifications": 0}
+    last_seen = None
+    while True:
+        with transaction.atomic():
+            due = Obligation.objects.filter(state=Obligation.State.OPEN, next_reminder_at__lte=now)
+            if last_seen is not None:
+                due = due.filter(pk__gt=last_seen)
+            rows = list(due.select_for_update(skip_locked=True).order_by("pk")[:batch_size])
+            if not rows:
+                break
+            last_seen = rows[-1].pk
+            directory = directory or RecipientDirectory()
+            notifications = []
+            for obligation in rows:
+                to_send, passed = _stages_to_send(obligation, stages, now)
+                for stage in to_send:
+                    recipients = (
+                        directory.escalation(obligation) if stage.audience == "escalation" else directory.owners(obligation)
+                    )
+                    emails = directory.load_emails(recipients)
+                    title, body = _message(obligation, stage, now)
+                    for user_id in recipients:
+                        notifications.append(
+                            Notification(
+                                recipient_id=user_id,
+                                key=f"obligation:{obligation.pk}:{stage.key}",
+                                obligation=obligation,
+                                stage=stage.key,
+                                level=stage.level,
+                                title=title,
+                                body=body,
+                                url=obligation.get_absolute_url(),
+                                created_at=now,
+                                email_status=(
+                                    Notification.EmailStatus.PENDING if emails.get(user_id) else Notification.EmailStatus.NONE
+                                ),
+                            )
+                        )
+                if passed:
+                    obligation.last_stage_index = max(stage.index for stage in passed)
+                obligation.next_reminder_at = _next_reminder(obligation, stages, obligation.last_stage_index)
+            Notification.objects.bulk_create(notifications, batch_size=1000, ignore_conflicts=True)
+            Obligation.objects.bulk_update(rows, ["last_stage_index", "next_reminder_at"], batch_size=1000)
+            result["obligations"] += len(rows)
+            result["notifications"] += len(notifications)
+    if result["notifications"]:
+        enqueue_on_commit("obligations.deliver_email")
+    return result
+
+
+def deliver_email(batch_size=200):
+    """Send the e-mail of pending notifications; each row is claimed once (compare-and-set)."""
+    sent = failed = 0
+    pending = list(
+        Notification.objects.filter(email_status=Notification.EmailStatus.PENDING)
+        .select_related("recipient")
+        .order_by("pk")[:batch_size]
+    )
+    if not pending:
+        return {"sent": 0, "failed": 0}
+    connection = get_connection()
+    for notification in pending:
+        claimed = Notification.objects.filter(
+            pk=notification.pk, email_status=Notification.EmailStatus.PENDING
+        ).update(email_status=Notification.EmailStatus.SENDING)
+        if claimed != 1:
+            continue
+        message = EmailMessage(
+            subject=f"[深圳市民政局信息安全] {notification.title}",
+            body=f"{notification.body}\n\n{settings.PORTAL_BASE_URL}{notification.url}",
+            to=[notification.recipient.email],
+            connection=connection,
+        )
+        try:
+            message.send()
+        except Exception as error:  # noqa: BLE001 - any transport error leaves the row for a retry
+            logger.warning("e-mail to %s failed: %s", notification.recipient.email, error)
+            Notification.objects.filter(pk=notification.pk).update(
+                email_status=Notification.EmailStatus.FAILED, email_error=str(error)[:300]
+            )
+            failed += 1
+        else:
+            Notification.objects.filter(pk=notification.pk).update(
+                email_status=Notification.EmailStatus.SENT, emailed_at=timezone.now()
+            )
+            sent += 1
+    return {"sent": sent, "failed": failed}
+
+
+def notify(users, *, key, title, body="", url="", level=Notification.Level.INFO):
+    """A one-off notification (not tied to an obligation), sent at most once per user and key."""
+    users = list(users)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                key=key,
+                title=title,
+                body=body,
+                url=url,
+                level=level,
+                email_status=Notification.EmailStatus.PENDING if user.email else Notification.EmailStatus.NONE,
+            )
+            for user in users
+        ],
+        ignore_conflicts=True,
+    )
+    enqueue_on_commit("obligations.deliver_email")

@@ -1,0 +1,51 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from szmz_security.core.templatetags.portal import countdown
+
+from .models import Notification, Obligation
+
+
+class ObligationTable(tables.Table):
+    title = tables.Column(linkify=True, verbose_name="事项")
+    department = tables.Column(verbose_name="部门")
+    clause = tables.Column(verbose_name="制度条款")
+    authority = tables.Column(verbose_name="报送对象")
+    due_at = tables.DateTimeColumn(verbose_name="截止时间", format="Y-m-d H:i")
+    remaining = tables.Column(verbose_name="剩余时间", empty_values=(), orderable=False)
+    state = tables.Column(verbose_name="状态")
+
+    class Meta:
+        model = Obligation
+        fields = ("title", "department", "clause", "authority", "due_at", "remaining", "state")
+        attrs = {"class": "table table-hover align-middle"}
+        order_by = ("due_at",)
+
+    def render_state(self, record):
+        return format_html('<span class="badge text-bg-{}">{}</span>', record.state_badge(), record.display_state())
+
+    def value_state(self, record):
+        return record.display_state()
+
+    def render_remaining(self, record):
+        return countdown(record.due_at, record.is_open) or "—"
+
+    def value_remaining(self, record):
+        return ""
+
+
+class NotificationTable(tables.Table):
+    title = tables.Column(verbose_name="通知", linkify=lambda record: record.url or None)
+    created_at = tables.DateTimeColumn(verbose_name="时间", format="Y-m-d H:i")
+    read_at = tables.Column(verbose_name="状态", empty_values=())
+
+    class Meta:
+        model = Notification
+        fields = ("title", "created_at", "read_at")
+        attrs = {"class": "table table-hover align-middle"}
+
+    def render_read_at(self, value):
+        return "已读" if value else format_html('<span class="badge text-bg-primary">未读</span>')
+
+    def value_read_at(self, value):
+        return "已读" if value else "未读"

@@ -1,0 +1,63 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from guardian.admin import GuardedModelAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Department, StaffProfile
+
+User = get_user_model()
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "kind", "parent", "is_active", "sort_order")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    verbose_name_plural = "人员档案"
+
+
+class UserDepartmentsForm(forms.ModelForm):
+    """Departments are groups; edit them as departments so roles and departments stay apart."""
+
+    departments = forms.ModelMultipleChoiceField(
+        label="所在部门", queryset=Department.objects.all(), required=False,
+        widget=admin.widgets.FilteredSelectMultiple("部门", is_stacked=False),
+    )
+
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["departments"].initial = Department.objects.of_user(self.instance)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(GuardedModelAdminMixin, BaseUserAdmin):
+    form = UserDepartmentsForm
+    inlines = [StaffProfileInline]
+    fieldsets = (*BaseUserAdmin.fieldsets, ("部门", {"fields": ("departments",)}))
+    list_display = ("username", "email", "first_name", "is_active", "is_staff", "last_login")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        wanted = set(form.cleaned_data.get("departments") or [])
+        current = set(Department.objects.of_user(user))
+        for department in current - wanted:
+            department.remove_member(user)
+        for department in wanted - current:
+            department.add_member(user)

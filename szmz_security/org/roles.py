@@ -1,0 +1,147 @@
+"""The bureau's roles: global Django groups carrying global permissions (DESIGN.md §1).
+
+Department-scoped rights are not model permissions (those would reach every department):
+a department member sees the department's unrestricted records, and a member holding
+``org.manage_department_records`` (处室负责人) may also change them. Everything else a role may do
+bureau-wide is listed here as permission patterns ("app_label.codename", fnmatch wildcards).
+
+Apps that land later add their models; ``sync_roles`` runs after every migrate, so a role's
+patterns pick up the new permissions. It only adds: permissions an administrator granted by
+hand in the admin are left alone.
+"""
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+DOMAIN_APPS = ("incidents", "assets", "media_control", "audits", "publishing")
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    name: str
+    description: str
+    permissions: tuple[str, ...] = ()
+    admin_site: bool = False  # may open the Django admin (is_staff) when seeded
+
+
+STAFF = Role(
+    "staff",
+    "工作人员",
+    "报告安全事件、申请介质借用、提交信息发布；查看本部门记录。",
+    ("incidents.add_incident",),
+)
+DEPARTMENT_HEAD = Role(
+    "department_head",
+    "处室负责人",
+    "审批本部门的申请，管理本部门的记录。",
+    ("org.manage_department_records", "incidents.add_incident"),
+)
+SECURITY_OFFICER = Role(
+    "security_officer",
+    "安全员",
+    "信息中心安全员：资产与IP/MAC台账、月度核查、季度风险评估、安全事件处置与24小时报告。",
+    (
+        "incidents.*",
+        "assets.*",
+        "media_control.*",
+        "audits.*",
+        "obligations.view_obligation",
+        "obligations.change_obligation",
+        "auditlog.view_auditevent",
+        "auditlog.view_auditpurge",
+    ),
+)
+INFORMATION_OFFICER = Role(
+    "information_officer",
+    "信息员",
+    "审核对外发布的信息，维护敏感词库。",
+    ("publishing.*", "incidents.add_incident"),
+)
+LEADERSHIP = Role(
+    "leadership",
+    "局领导",
+    "审定重大发布，接收逾期升级通知；可查看全局记录。",
+    tuple(f"{app}.view_*" for app in DOMAIN_APPS) + ("obligations.view_obligation", "publishing.approve_*"),
+)
+SECRECY_OFFICE = Role(
+    "secrecy_office",
+    "保密办",
+    "处理泄密事件与涉密介质。",
+    (
+        "incidents.view_incident",
+        "incidents.change_incident",
+        "media_control.*",
+        "obligations.view_obligation",
+        "obligations.change_obligation",
+    ),
+)
+SYSTEM_ADMINISTRATOR = Role(
+    "system_administrator",
+    "系统管理员",
+    "配置部门、人员、角色与系统参数。",
+    ("*",),
+    admin_site=True,
+)
+INSPECTOR = Role(
+    "inspector",
+    "检查员",
+    "检查与审计：全局只读，打印合规报告。",
+    tuple(f"{app}.view_*" for app in DOMAIN_APPS)
+    + (
+        "org.view_*",
+        "obligations.view_*",
+        "auditlog.view_*",
+    ),
+)
+
+ROLES = (
+    STAFF,
+    DEPARTMENT_HEAD,
+    SECURITY_OFFICER,
+    INFORMATION_OFFICER,
+    LEADERSHIP,
+    SECRECY_OFFICE,
+    SYSTEM_ADMINISTRATOR,
+    INSPECTOR,
+)
+ROLES_BY_CODE = {role.code: role for role in ROLES}
+ROLE_NAMES = {role.name for role in ROLES}
+
+
+def role_group_name(code):
+    return ROLES_BY_CODE[code].name
+
+
+def permission_matches(role, app_label, codename):
+    full = f"{app_label}.{codename}"
+    return any(fnmatchcase(full, pattern) for pattern in role.permissions)
+
+
+def sync_roles(group_model, permission_model):
+    """Create the role groups and add every permission their patterns match (idempotent)."""
+    permissions = list(permission_model.objects.select_related("content_type"))
+    for role in ROLES:
+        group, _ = group_model.objects.get_or_create(name=role.name)
+        wanted = [
+            p.pk for p in permissions if permission_matches(role, p.content_type.app_label, p.codename)
+        ]
+        if wanted:
+            group.permissions.add(*wanted)
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs):
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    # post_migrate fires once per app, and each app's permissions are created by its own
+    # signal: sync once, after the last app, when every permission exists.
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    sync_roles(Group, Permission)
+
+
+def user_role_codes(user):
+    """Codes of the roles a user holds (from the groups already loaded, or one query)."""
+    names = {group.name for group in user.groups.all()} if user.is_authenticated else set()
+    return [role.code for role in ROLES if role.name in names]
