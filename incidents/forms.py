@@ -16,7 +16,9 @@ class IncidentForm(BootstrapFormMixin, forms.ModelForm):
             "discovered_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "description": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {"secret_leak": "涉及泄密的事件仅报告人、保密办和安全员可见，并须在24小时内报告保密机关。"}
+        help_texts = {
+            "secret_leak": "涉及泄密的事件仅报告人、保密办和安全员可见，并须在24小时内报告保密机关。"
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +33,11 @@ class IncidentForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_discovered_at(self):
         value = self.cleaned_data["discovered_at"]
+        recorded = self.instance.discovered_at if self.instance.pk else None
+        # The input shows minutes only: an unchanged minute keeps the recorded seconds, so an edit of
+        # another field neither alters the time nor lists it as a change in the history.
+        if recorded is not None and value == recorded.replace(second=0, microsecond=0):
+            return recorded
         if value > timezone.now():
             raise forms.ValidationError("发现时间不能晚于当前时间。")
         return value

@@ -7,7 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from szmz_security.org.access import DepartmentScopedModel, GroupObjectPermissionBase, UserObjectPermissionBase
+from szmz_security.org.access import (
+    DepartmentScopedModel,
+    GroupObjectPermissionBase,
+    UserObjectPermissionBase,
+)
 
 
 class Incident(DepartmentScopedModel):

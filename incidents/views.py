@@ -1,4 +1,10 @@
-from szmz_security.core.views import ObjectDeleteView, ObjectEditView, ObjectHistoryView, ObjectListView, ObjectView
+from szmz_security.core.views import (
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+    ObjectView,
+)
 
 from . import services
 from .filters import IncidentFilterSet

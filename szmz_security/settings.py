@@ -6,6 +6,7 @@ provide SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL and REDIS_URL
 Every variable is listed in README.md and .env.example.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -20,7 +21,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("DEBUG", default=True)
 
 if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-szmz-security-never-use-in-production-0123456789")
+    SECRET_KEY = env(
+        "SECRET_KEY", default="dev-only-insecure-key-szmz-security-never-use-in-production-0123456789"
+    )
 else:
     try:
         SECRET_KEY = env("SECRET_KEY")
@@ -70,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -106,9 +108,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
-    # A file, not :memory:, so that a real Celery worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # IMMEDIATE: a transaction takes the write lock when it starts, so concurrent writers (web,
+    # worker) wait for the timeout instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # A file, not :memory:, so that a real Celery worker process can share the test database;
+    # one per test run, so that two runs on one machine do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -147,10 +152,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Number of reverse proxies in front of the portal (production: 1, the TLS proxy). Only then is
+# X-Forwarded-For trusted for the client address in lockouts and the audit log.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # --- Internationalisation ---------------------------------------------------------------------
+# The UI is written in Chinese; Django's own messages follow it whatever the browser asks for.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -158,6 +170,7 @@ USE_TZ = True
 # --- Static and uploaded files ----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "szmz_security" / "static"]
 # Uploaded evidence lives outside the web root and is served only through access-checked views.
 MEDIA_ROOT = VAR_DIR / "media"
@@ -192,6 +205,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
@@ -226,6 +240,7 @@ OBLIGATION_REMINDER_STAGES = [
 ]
 OBLIGATION_DUE_SOON_HOURS = env.int("OBLIGATION_DUE_SOON_HOURS", default=24)
 OBLIGATION_SWEEP_BATCH = 500
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=8)
 
 # --- Audit log (DESIGN.md §5) -----------------------------------------------------------------
 # 网络安全法 Art. 21(3): network logs kept at least six months, hence 180 days by default; the
@@ -253,7 +268,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "深圳市民政局信息安全管理平台 API",
-    "DESCRIPTION": "szmz-security: incidents, assets, media, audits, publishing — all through one access rule.",
+    "DESCRIPTION": "安全事件、资产、介质、风险评估与信息发布；所有接口均经同一访问规则。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

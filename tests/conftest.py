@@ -61,7 +61,9 @@ def outsider(other_department):
 @pytest.fixture
 def officer(db):
     information_centre = DepartmentFactory(code="XXZX", name="信息中心")
-    return UserFactory(username="officer", roles=["security_officer", "staff"], departments=[information_centre])
+    return UserFactory(
+        username="officer", roles=["security_officer", "staff"], departments=[information_centre]
+    )
 
 
 @pytest.fixture

@@ -39,7 +39,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def profile(self, create, extracted, **kwargs):
         if create:
-            StaffProfile.objects.get_or_create(user=self, defaults={"full_name": extracted or f"姓名{self.pk}"})
+            StaffProfile.objects.get_or_create(
+                user=self, defaults={"full_name": extracted or f"姓名{self.pk}"}
+            )
             self.save()
 
     @factory.post_generation

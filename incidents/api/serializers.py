@@ -11,8 +11,17 @@ class IncidentSerializer(DepartmentScopedSerializer):
 
     class Meta:
         model = Incident
-        fields = ["id", "title", "description", "discovered_at", "department", "secret_leak", "restricted",
-                  "reported_by", "created_at"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "discovered_at",
+            "department",
+            "secret_leak",
+            "restricted",
+            "reported_by",
+            "created_at",
+        ]
         read_only_fields = ["restricted", "created_at"]
 
     def validate_discovered_at(self, value):

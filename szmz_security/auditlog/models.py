@@ -51,14 +51,24 @@ class AuditEvent(models.Model):
     log_class = models.CharField("日志类别", max_length=10, choices=LogClass.choices)
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     username = models.CharField("用户名", max_length=150, blank=True)
     ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
     user_agent = models.CharField("客户端", max_length=300, blank=True)
     object_type = models.ForeignKey(
-        ContentType, verbose_name="对象类型", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ContentType,
+        verbose_name="对象类型",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)

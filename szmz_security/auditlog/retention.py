@@ -17,7 +17,8 @@ def validate_retention_settings(retention=None, floor=None):
     if too_short:
         details = "、".join(f"{log_class}={days}天" for log_class, days in sorted(too_short.items()))
         raise ImproperlyConfigured(
-            f"审计日志保存期限不得少于 {floor} 天（《深圳市民政局信息安全管理制度》第二章第5条、第八章第1条）："
+            f"审计日志保存期限不得少于 {floor} 天"
+            "（《深圳市民政局信息安全管理制度》第二章第5条、第八章第1条）："
             f"{details}。网络安全法要求网络日志至少保存六个月，建议 180 天以上。"
             f" Audit-log retention below the {floor}-day floor is refused: {too_short}."
         )

@@ -1,18 +1,27 @@
 """Writing audit events. Every caller goes through ``record``."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from .models import AuditEvent
 
 
 def client_address(request):
-    # Behind the production proxy the client is the first X-Forwarded-For hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return address or None
+    """The client's address. X-Forwarded-For is trusted only behind the configured number of
+    proxies (PROXY_COUNT), taking the hop the nearest trusted proxy saw; otherwise it could be
+    forged by the client."""
+    proxies = settings.PROXY_COUNT
+    forwarded = [
+        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
 
 
-def record(kind, *, request=None, user=None, username="", obj=None, outcome=AuditEvent.Outcome.SUCCESS, **detail):
+def record(
+    kind, *, request=None, user=None, username="", obj=None, outcome=AuditEvent.Outcome.SUCCESS, **detail
+):
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
     event = AuditEvent(

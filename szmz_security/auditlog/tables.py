@@ -1,15 +1,26 @@
 import django_tables2 as tables
+from django.utils.html import format_html
+
+from szmz_security.core.tables import DateTimeColumn
 
 from .models import AuditEvent, AuditPurge
 
 
 class AuditEventTable(tables.Table):
-    at = tables.DateTimeColumn(verbose_name="时间", format="Y-m-d H:i:s")
+    at = DateTimeColumn(verbose_name="时间", format="Y-m-d H:i:s")
 
     class Meta:
         model = AuditEvent
         fields = ("at", "kind", "outcome", "username", "ip_address", "object_repr", "log_class")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_outcome(self, value, record):
+        if record.outcome == AuditEvent.Outcome.FAILURE:
+            return format_html('<span class="text-danger fw-semibold">{}</span>', value)
+        return value
+
+    def value_outcome(self, record):
+        return record.get_outcome_display()
 
 
 class AuditPurgeTable(tables.Table):

@@ -13,7 +13,9 @@ from szmz_security.org.models import Department
 
 
 class DepartmentScopedSerializer(serializers.ModelSerializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True), label="所属部门")
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True), label="所属部门"
+    )
 
     def validate_department(self, department):
         request = self.context["request"]

@@ -5,6 +5,7 @@ grows as the apps land, with one query per card whatever the row count.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -33,8 +34,15 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             obligation_counts=mine.aggregate(
                 open=Count("pk"),
                 overdue=Count("pk", filter=Q(due_at__lte=now)),
-                due_soon=Count("pk", filter=Q(due_at__gt=now, due_at__lte=now + timezone.timedelta(hours=24))),
+                due_soon=Count(
+                    "pk",
+                    filter=Q(
+                        due_at__gt=now,
+                        due_at__lte=now + timezone.timedelta(hours=settings.OBLIGATION_DUE_SOON_HOURS),
+                    ),
+                ),
             ),
             app_cards=cards,
+            due_soon_hours=settings.OBLIGATION_DUE_SOON_HOURS,
         )
         return context

@@ -6,8 +6,10 @@ query per related model whose ids appear in the changes.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db import models
+from django.utils import timezone
 
 HISTORY_TYPES = {"+": "创建", "~": "修改", "-": "删除"}
 
@@ -48,6 +50,11 @@ def _display(model_field, value, related_names):
         return "是" if value else "否"
     if isinstance(model_field, models.ForeignKey):
         return related_names.get((model_field.related_model, value), f"#{value}")
+    # The portal's one date style (as in the tables), to the second: a change of seconds shows.
+    if isinstance(model_field, models.DateTimeField) and isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(model_field, models.DateField) and isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
     return value
 
 

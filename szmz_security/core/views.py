@@ -6,6 +6,7 @@ answers 403. App views subclass these and set ``model``, ``table_class``, ``filt
 ``form_class``; nothing else about access is written again.
 """
 
+import contextlib
 import csv
 
 from django.contrib import messages
@@ -21,10 +22,12 @@ from django.utils import timezone
 from django.views.generic import DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+from django_tables2.data import TableData
 
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
 
+from .forms import style_filter_form
 from .history import history_entries
 
 
@@ -37,8 +40,10 @@ class Echo:
 
 def url_name(model, action):
     """``incidents:incident_list`` etc. (NetBox naming)."""
-    return f"{model._meta.app_label}:{model._meta.model_name}_{action}" if action else (
-        f"{model._meta.app_label}:{model._meta.model_name}"
+    return (
+        f"{model._meta.app_label}:{model._meta.model_name}_{action}"
+        if action
+        else (f"{model._meta.app_label}:{model._meta.model_name}")
     )
 
 
@@ -79,10 +84,8 @@ def object_urls(model, obj):
     ):
         if with_pk and (obj is None or obj.pk is None):
             continue
-        try:
+        with contextlib.suppress(NoReverseMatch):
             urls[key] = reverse(url_name(model, action), args=[obj.pk] if with_pk else [])
-        except NoReverseMatch:
-            pass
     return urls
 
 
@@ -99,8 +102,18 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user, "view")
 
+    def get_paginate_by(self, data):
+        # Only the table paginates (django-tables2 passes its TableData here); Django's list
+        # view must not paginate the queryset a second time.
+        return self.paginate_by if isinstance(data, TableData) else None
+
     def get_table_kwargs(self):
         return {"request": self.request}
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        style_filter_form(filterset.form)
+        return filterset
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv" and "export" in self.actions:
@@ -111,8 +124,12 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         filterset = self.get_filterset(self.get_filterset_class())
         queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
         table = self.get_table_class()(queryset, request=self.request)
-        record(AuditEvent.Kind.EXPORT, request=self.request, model=self.model._meta.label,
-               query=self.request.GET.urlencode())
+        record(
+            AuditEvent.Kind.EXPORT,
+            request=self.request,
+            model=self.model._meta.label,
+            query=self.request.GET.urlencode(),
+        )
         writer = csv.writer(Echo())
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filename = f"{self.export_filename or self.model._meta.model_name}-{stamp}.csv"
@@ -164,7 +181,9 @@ class ObjectView(ObjectAccessMixin, DetailView):
             can_change=self.visible("change").filter(pk=obj.pk).exists(),
             can_delete=self.visible("delete").filter(pk=obj.pk).exists(),
         )
-        context["user_is_officer"] = user.has_perm(f"{self.model._meta.app_label}.change_{self.model._meta.model_name}")
+        context["user_is_officer"] = user.has_perm(
+            f"{self.model._meta.app_label}.change_{self.model._meta.model_name}"
+        )
         return context
 
 
@@ -177,7 +196,10 @@ class ObjectHistoryView(ObjectAccessMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = Paginator(
-            self.object.history.select_related("history_user").order_by("-history_date", "-history_id"),
+            # The profile too: each entry shows its author's name (display_name).
+            self.object.history.select_related("history_user__profile").order_by(
+                "-history_date", "-history_id"
+            ),
             self.paginate_by,
         ).get_page(self.request.GET.get("page"))
         context.update(tab="history", page_obj=page, entries=history_entries(self.object, page))
@@ -193,7 +215,9 @@ class ObjectEditView(ObjectAccessMixin, UpdateView):
 
     def get_object(self, queryset=None):
         if self.kwargs.get(self.pk_url_kwarg) is None:
-            if not self.request.user.has_perm(f"{self.model._meta.app_label}.add_{self.model._meta.model_name}"):
+            if not self.request.user.has_perm(
+                f"{self.model._meta.app_label}.add_{self.model._meta.model_name}"
+            ):
                 raise PermissionDenied("您没有权限新建该类记录。")
             return None
         return super().get_object(queryset)

@@ -22,7 +22,9 @@ class ObligationFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "department", "due_after", "due_before"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(clause__icontains=value) | Q(authority__icontains=value))
+        return queryset.filter(
+            Q(title__icontains=value) | Q(clause__icontains=value) | Q(authority__icontains=value)
+        )
 
     def filter_status(self, queryset, name, value):
         now = timezone.now()

@@ -12,7 +12,9 @@ class ObligationMeetForm(BootstrapFormMixin, forms.Form):
         help_text="实际报送或完成的时间；晚于截止时间即记为逾期完成。",
     )
     evidence = forms.CharField(
-        label="完成证据", widget=forms.Textarea(attrs={"rows": 3}), help_text="如报送回执编号、接收人、记录位置。"
+        label="完成证据",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如报送回执编号、接收人、记录位置。",
     )
 
     def clean_met_at(self):

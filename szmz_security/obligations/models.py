@@ -39,7 +39,9 @@ class Obligation(DepartmentScopedModel):
     CLOSED_STATES = (State.MET, State.MET_LATE, State.WAIVED)
 
     title = models.CharField("事项", max_length=200)
-    kind = models.CharField("类别", max_length=60, db_index=True, help_text="机器可读的类别，如 incident.police_report")
+    kind = models.CharField(
+        "类别", max_length=60, db_index=True, help_text="机器可读的类别，如 incident.police_report"
+    )
     clause = models.CharField("制度条款", max_length=60, help_text="例如 “市民政局制度 第三章第4条”")
     authority = models.CharField("报送对象", max_length=60, blank=True)
 
@@ -51,8 +53,12 @@ class Obligation(DepartmentScopedModel):
 
     restricted = models.BooleanField("知悉范围受限", default=False)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="责任人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="assigned_obligations",
+        settings.AUTH_USER_MODEL,
+        verbose_name="责任人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_obligations",
     )
     notify_roles = models.JSONField("提醒角色", default=list, blank=True)
     escalate_roles = models.JSONField("升级角色", default=list, blank=True)
@@ -63,14 +69,22 @@ class Obligation(DepartmentScopedModel):
 
     met_at = models.DateTimeField("完成时间", null=True, blank=True)
     met_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="完成人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="完成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     evidence = models.TextField("完成证据", blank=True)
     waived_reason = models.TextField("不再需要的原因", blank=True)
     waived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     waived_at = models.DateTimeField("确认时间", null=True, blank=True)
 
@@ -87,7 +101,9 @@ class Obligation(DepartmentScopedModel):
         ordering = ["due_at"]
         indexes = [
             models.Index(fields=["state", "due_at"], name="obligation_state_due"),
-            models.Index(fields=["next_reminder_at"], name="obligation_next_reminder"),
+            # The sweep's query (state = open AND next_reminder_at <= now): with next_reminder_at
+            # alone SQLite preferred obligation_state_due and read every open row each minute.
+            models.Index(fields=["state", "next_reminder_at"], name="obligation_open_next_reminder"),
             models.Index(fields=["subject_type", "subject_id"], name="obligation_subject"),
         ]
 
@@ -162,11 +178,18 @@ class Notification(models.Model):
         FAILED = "failed", "发送失败"
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     key = models.CharField("去重键", max_length=200)
     obligation = models.ForeignKey(
-        Obligation, verbose_name="义务", null=True, blank=True, on_delete=models.CASCADE,
+        Obligation,
+        verbose_name="义务",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     stage = models.CharField("提醒阶段", max_length=30, blank=True)
@@ -181,6 +204,9 @@ class Notification(models.Model):
     )
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
     email_error = models.CharField("邮件错误", max_length=300, blank=True)
+    email_attempts = models.PositiveSmallIntegerField("邮件尝试次数", default=0)
+    # When a pending mail may next be tried, or when a claim ("sending") expires.
+    email_next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -191,7 +217,7 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
-            models.Index(fields=["email_status"], name="notification_email_status"),
+            models.Index(fields=["email_status", "email_next_attempt_at"], name="notification_email_due"),
         ]
 
     def __str__(self):

@@ -17,7 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from szmz_security.core.tasks import enqueue_on_commit
@@ -53,20 +54,28 @@ class Stage:
 
 
 def reminder_stages():
-    stages = []
-    for index, spec in enumerate(settings.OBLIGATION_REMINDER_STAGES):
+    """The configured stages, indexed in the order they fall due: the share-of-time stages by
+    fraction, then the deadline-relative ones by offset. The sweep's bookkeeping
+    (``last_stage_index``) counts on that order; a stage appended to the setting out of order
+    would otherwise make every stage listed before it look already sent."""
+    specs = list(settings.OBLIGATION_REMINDER_STAGES)
+    for spec in specs:
         if ("fraction" in spec) == ("offset_minutes" in spec):
-            raise ValueError(f"reminder stage {spec.get('key')!r} needs exactly one of fraction / offset_minutes")
+            raise ValueError(
+                f"reminder stage {spec.get('key')!r} needs exactly one of fraction / offset_minutes"
+            )
         if spec["audience"] not in ("owners", "escalation"):
             raise ValueError(f"reminder stage {spec['key']!r}: audience must be owners or escalation")
-        stages.append(Stage(index=index, **spec))
-    return stages
+    specs.sort(key=lambda spec: ("offset_minutes" in spec, spec.get("fraction", spec.get("offset_minutes"))))
+    return [Stage(index=index, **spec) for index, spec in enumerate(specs)]
 
 
 def schedule(obligation, stages=None):
     """The stages of one obligation with their times, in time order."""
     stages = stages or reminder_stages()
-    return sorted(((stage.time_for(obligation), stage) for stage in stages), key=lambda pair: (pair[0], pair[1].index))
+    return sorted(
+        ((stage.time_for(obligation), stage) for stage in stages), key=lambda pair: (pair[0], pair[1].index)
+    )
 
 
 def _next_reminder(obligation, stages, after_index):
@@ -199,9 +208,7 @@ class RecipientDirectory:
     def load_emails(self, user_ids):
         missing = set(user_ids) - set(self._emails)
         if missing:
-            self._emails.update(
-                get_user_model().objects.filter(pk__in=missing).values_list("pk", "email")
-            )
+            self._emails.update(get_user_model().objects.filter(pk__in=missing).values_list("pk", "email"))
         return self._emails
 
 
@@ -209,10 +216,18 @@ def _stages_to_send(obligation, stages, now):
     """The stages that fell due since the last sweep. When several fell due at once (a deadline
     already past at filing, or a long outage) only the latest per audience is sent: an overdue
     notice makes the half-time notice pointless, but escalation is never skipped."""
-    passed = [stage for when, stage in schedule(obligation, stages) if stage.index > obligation.last_stage_index and when <= now]
+    passed = [
+        stage
+        for when, stage in schedule(obligation, stages)
+        if stage.index > obligation.last_stage_index and when <= now
+    ]
+    # "Latest" is the furthest stage in the configured order, not the latest time: for a deadline
+    # already past at filing the fraction stages ("created", "halfway") are computed after the
+    # deadline stages, and time order would announce an overdue obligation as merely new.
     latest = {}
     for stage in passed:
-        latest[stage.audience] = stage
+        if stage.audience not in latest or stage.index > latest[stage.audience].index:
+            latest[stage.audience] = stage
     return sorted(latest.values(), key=lambda stage: stage.index), passed
 
 
@@ -229,6 +244,26 @@ def _message(obligation, stage, now):
     if obligation.authority:
         body += f"\n报送对象：{obligation.authority}"
     return title, body
+
+
+def _save_bookkeeping(rows):
+    """Write each row's ``last_stage_index`` and ``next_reminder_at`` with one parametrised UPDATE
+    run for the whole batch (``executemany``). ``bulk_update`` builds a CASE expression per row and
+    per field, which cost more than everything else in a catching-up sweep (bench/bench_sweep.py).
+    Neither field is tracked by history (``Obligation.history`` excludes them)."""
+    fields = [Obligation._meta.get_field(name) for name in ("last_stage_index", "next_reminder_at")]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(
+        quote(Obligation._meta.db_table),
+        *(quote(field.column) for field in fields),
+        quote(Obligation._meta.pk.column),
+    )
+    params = [
+        tuple(field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields) + (row.pk,)
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def sweep(now=None, batch_size=None):
@@ -249,37 +284,46 @@ def sweep(now=None, batch_size=None):
                 break
             last_seen = rows[-1].pk
             directory = directory or RecipientDirectory()
-            notifications = []
+            planned = []
             for obligation in rows:
                 to_send, passed = _stages_to_send(obligation, stages, now)
                 for stage in to_send:
                     recipients = (
-                        directory.escalation(obligation) if stage.audience == "escalation" else directory.owners(obligation)
+                        directory.escalation(obligation)
+                        if stage.audience == "escalation"
+                        else directory.owners(obligation)
                     )
-                    emails = directory.load_emails(recipients)
-                    title, body = _message(obligation, stage, now)
-                    for user_id in recipients:
-                        notifications.append(
-                            Notification(
-                                recipient_id=user_id,
-                                key=f"obligation:{obligation.pk}:{stage.key}",
-                                obligation=obligation,
-                                stage=stage.key,
-                                level=stage.level,
-                                title=title,
-                                body=body,
-                                url=obligation.get_absolute_url(),
-                                created_at=now,
-                                email_status=(
-                                    Notification.EmailStatus.PENDING if emails.get(user_id) else Notification.EmailStatus.NONE
-                                ),
-                            )
-                        )
+                    planned.append((obligation, stage, recipients))
                 if passed:
                     obligation.last_stage_index = max(stage.index for stage in passed)
                 obligation.next_reminder_at = _next_reminder(obligation, stages, obligation.last_stage_index)
+            # One e-mail lookup for the whole batch (assignees differ from row to row).
+            emails = directory.load_emails(set().union(*(recipients for _, _, recipients in planned)))
+            notifications = []
+            for obligation, stage, recipients in planned:
+                title, body = _message(obligation, stage, now)
+                url = obligation.get_absolute_url()  # reverse() once per stage, not per recipient
+                for user_id in recipients:
+                    notifications.append(
+                        Notification(
+                            recipient_id=user_id,
+                            key=f"obligation:{obligation.pk}:{stage.key}",
+                            obligation=obligation,
+                            stage=stage.key,
+                            level=stage.level,
+                            title=title,
+                            body=body,
+                            url=url,
+                            created_at=now,
+                            email_status=(
+                                Notification.EmailStatus.PENDING
+                                if emails.get(user_id)
+                                else Notification.EmailStatus.NONE
+                            ),
+                        )
+                    )
             Notification.objects.bulk_create(notifications, batch_size=1000, ignore_conflicts=True)
-            Obligation.objects.bulk_update(rows, ["last_stage_index", "next_reminder_at"], batch_size=1000)
+            _save_bookkeeping(rows)
             result["obligations"] += len(rows)
             result["notifications"] += len(notifications)
     if result["notifications"]:
@@ -287,23 +331,45 @@ def sweep(now=None, batch_size=None):
     return result
 
 
-def deliver_email(batch_size=200):
-    """Send the e-mail of pending notifications; each row is claimed once (compare-and-set)."""
-    sent = failed = 0
-    pending = list(
-        Notification.objects.filter(email_status=Notification.EmailStatus.PENDING)
-        .select_related("recipient")
-        .order_by("pk")[:batch_size]
+EMAIL_LEASE = timedelta(minutes=10)
+
+
+def _email_retry_delay(attempts):
+    # 2, 4, 8 … minutes, at most six hours: a mail-server outage of a few hours loses nothing.
+    return timedelta(minutes=min(2**attempts, 360))
+
+
+def deliver_email(batch_size=200, now=None):
+    """Send the e-mail of pending notifications.
+
+    Each row is claimed by a compare-and-set that also takes a lease; a row whose sender died
+    (still "sending" after the lease) is claimed again. A failed send is retried with growing
+    delays and given up (FAILED, with the error) after NOTIFICATION_EMAIL_MAX_ATTEMPTS."""
+    now = now or timezone.now()
+    status = Notification.EmailStatus
+    due = Notification.objects.filter(
+        (
+            Q(email_status=status.PENDING)
+            & (Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now))
+        )
+        | Q(email_status=status.SENDING, email_next_attempt_at__lte=now)
     )
-    if not pending:
-        return {"sent": 0, "failed": 0}
+    batch = list(due.select_related("recipient").order_by("pk")[:batch_size])
+    sent = failed = retrying = 0
+    if not batch:
+        return {"sent": 0, "failed": 0, "retrying": 0}
     connection = get_connection()
-    for notification in pending:
+    for notification in batch:
+        attempts = notification.email_attempts + 1
         claimed = Notification.objects.filter(
-            pk=notification.pk, email_status=Notification.EmailStatus.PENDING
-        ).update(email_status=Notification.EmailStatus.SENDING)
+            pk=notification.pk,
+            email_status=notification.email_status,
+            email_attempts=notification.email_attempts,
+        ).update(
+            email_status=status.SENDING, email_attempts=attempts, email_next_attempt_at=now + EMAIL_LEASE
+        )
         if claimed != 1:
-            continue
+            continue  # another sender took it
         message = EmailMessage(
             subject=f"[深圳市民政局信息安全] {notification.title}",
             body=f"{notification.body}\n\n{settings.PORTAL_BASE_URL}{notification.url}",
@@ -312,18 +378,29 @@ def deliver_email(batch_size=200):
         )
         try:
             message.send()
-        except Exception as error:  # noqa: BLE001 - any transport error leaves the row for a retry
-            logger.warning("e-mail to %s failed: %s", notification.recipient.email, error)
-            Notification.objects.filter(pk=notification.pk).update(
-                email_status=Notification.EmailStatus.FAILED, email_error=str(error)[:300]
+        except Exception as error:  # noqa: BLE001 - any transport error: retry later
+            logger.warning(
+                "e-mail to %s failed (attempt %s): %s", notification.recipient.email, attempts, error
             )
-            failed += 1
+            if attempts >= settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS:
+                update = {"email_status": status.FAILED, "email_next_attempt_at": None}
+                failed += 1
+            else:
+                update = {
+                    "email_status": status.PENDING,
+                    "email_next_attempt_at": now + _email_retry_delay(attempts),
+                }
+                retrying += 1
+            Notification.objects.filter(pk=notification.pk).update(email_error=str(error)[:300], **update)
         else:
             Notification.objects.filter(pk=notification.pk).update(
-                email_status=Notification.EmailStatus.SENT, emailed_at=timezone.now()
+                email_status=status.SENT,
+                emailed_at=timezone.now(),
+                email_next_attempt_at=None,
+                email_error="",
             )
             sent += 1
-    return {"sent": sent, "failed": failed}
+    return {"sent": sent, "failed": failed, "retrying": retrying}
 
 
 def notify(users, *, key, title, body="", url="", level=Notification.Level.INFO):
@@ -338,7 +415,9 @@ def notify(users, *, key, title, body="", url="", level=Notification.Level.INFO)
                 body=body,
                 url=url,
                 level=level,
-                email_status=Notification.EmailStatus.PENDING if user.email else Notification.EmailStatus.NONE,
+                email_status=Notification.EmailStatus.PENDING
+                if user.email
+                else Notification.EmailStatus.NONE,
             )
             for user in users
         ],

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from szmz_security.core.tables import DateTimeColumn
 from szmz_security.core.templatetags.portal import countdown
 
 from .models import Notification, Obligation
@@ -11,7 +12,7 @@ class ObligationTable(tables.Table):
     department = tables.Column(verbose_name="部门")
     clause = tables.Column(verbose_name="制度条款")
     authority = tables.Column(verbose_name="报送对象")
-    due_at = tables.DateTimeColumn(verbose_name="截止时间", format="Y-m-d H:i")
+    due_at = DateTimeColumn(verbose_name="截止时间", format="Y-m-d H:i")
     remaining = tables.Column(verbose_name="剩余时间", empty_values=(), orderable=False)
     state = tables.Column(verbose_name="状态")
 
@@ -22,7 +23,9 @@ class ObligationTable(tables.Table):
         order_by = ("due_at",)
 
     def render_state(self, record):
-        return format_html('<span class="badge text-bg-{}">{}</span>', record.state_badge(), record.display_state())
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>', record.state_badge(), record.display_state()
+        )
 
     def value_state(self, record):
         return record.display_state()
@@ -36,7 +39,7 @@ class ObligationTable(tables.Table):
 
 class NotificationTable(tables.Table):
     title = tables.Column(verbose_name="通知", linkify=lambda record: record.url or None)
-    created_at = tables.DateTimeColumn(verbose_name="时间", format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name="时间", format="Y-m-d H:i")
     read_at = tables.Column(verbose_name="状态", empty_values=())
 
     class Meta:
@@ -45,7 +48,7 @@ class NotificationTable(tables.Table):
         attrs = {"class": "table table-hover align-middle"}
 
     def render_read_at(self, value):
-        return "已读" if value else format_html('<span class="badge text-bg-primary">未读</span>')
+        return "已读" if value else format_html('<span class="badge text-bg-primary">{}</span>', "未读")
 
     def value_read_at(self, value):
         return "已读" if value else "未读"

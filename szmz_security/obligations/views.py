@@ -5,7 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from szmz_security.core.views import ObjectHistoryView, ObjectListView, ObjectView, visible_object_or_404
+from szmz_security.core.views import (
+    ObjectHistoryView,
+    ObjectListView,
+    ObjectView,
+    object_urls,
+    visible_object_or_404,
+)
 
 from . import services
 from .filters import NotificationFilterSet, ObligationFilterSet
@@ -54,12 +60,17 @@ def _close(request, pk, form_class, action):
         try:
             if action == "meet":
                 services.meet(
-                    obligation, by=request.user, evidence=form.cleaned_data["evidence"], at=form.cleaned_data["met_at"]
+                    obligation,
+                    by=request.user,
+                    evidence=form.cleaned_data["evidence"],
+                    at=form.cleaned_data["met_at"],
                 )
             else:
                 services.waive(obligation, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+            for field, errors in (
+                error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+            ):
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
@@ -68,6 +79,8 @@ def _close(request, pk, form_class, action):
     context = {
         "object": obligation,
         "tab": "detail",
+        "model_meta": Obligation._meta,
+        "urls": object_urls(Obligation, obligation),
         "meet_form": form if action == "meet" else ObligationMeetForm(),
         "waive_form": form if action == "waive" else ObligationWaiveForm(),
         "can_change": True,

@@ -28,13 +28,16 @@ class UserDepartmentsForm(forms.ModelForm):
     """Departments are groups; edit them as departments so roles and departments stay apart."""
 
     departments = forms.ModelMultipleChoiceField(
-        label="所在部门", queryset=Department.objects.all(), required=False,
+        label="所在部门",
+        queryset=Department.objects.all(),
+        required=False,
         widget=admin.widgets.FilteredSelectMultiple("部门", is_stacked=False),
     )
 
     class Meta:
         model = User
-        fields = "__all__"
+        # The user admin's fieldsets choose what is shown; this form only adds "departments".
+        fields = "__all__"  # noqa: DJ007
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,5 +29,7 @@ DEMO_USERS = [
     ("inspector", "吴检", "检查员", ["inspector"], []),
 ]
 for _code, _name, _kind, _parent in DEPARTMENTS:
-    DEMO_USERS.append((f"head.{_code.lower()}", f"{_name}负责人", "处室负责人", ["department_head", "staff"], [_code]))
+    DEMO_USERS.append(
+        (f"head.{_code.lower()}", f"{_name}负责人", "处室负责人", ["department_head", "staff"], [_code])
+    )
     DEMO_USERS.append((f"staff.{_code.lower()}", f"{_name}职员", "科员", ["staff"], [_code]))

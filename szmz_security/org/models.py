@@ -38,7 +38,12 @@ class Department(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.OFFICE)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     group = models.OneToOneField(
         Group, verbose_name="所属用户组", on_delete=models.PROTECT, related_name="department", editable=False

@@ -123,9 +123,7 @@ def sync_roles(group_model, permission_model):
     permissions = list(permission_model.objects.select_related("content_type"))
     for role in ROLES:
         group, _ = group_model.objects.get_or_create(name=role.name)
-        wanted = [
-            p.pk for p in permissions if permission_matches(role, p.content_type.app_label, p.codename)
-        ]
+        wanted = [p.pk for p in permissions if permission_matches(role, p.content_type.app_label, p.codename)]
         if wanted:
             group.permissions.add(*wanted)
 

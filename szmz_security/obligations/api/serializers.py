@@ -9,8 +9,23 @@ class ObligationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Obligation
-        fields = ["id", "title", "kind", "clause", "authority", "department", "subject_type", "subject_id",
-                  "created_at", "due_at", "state", "overdue", "met_at", "evidence", "waived_reason"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "clause",
+            "authority",
+            "department",
+            "subject_type",
+            "subject_id",
+            "created_at",
+            "due_at",
+            "state",
+            "overdue",
+            "met_at",
+            "evidence",
+            "waived_reason",
+        ]
         read_only_fields = fields
 
     def get_overdue(self, obligation) -> bool:

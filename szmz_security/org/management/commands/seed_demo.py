@@ -26,7 +26,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
-            raise CommandError("生产环境不允许加载演示数据（DEBUG=False）。Demo data is refused in production settings.")
+            raise CommandError(
+                "生产环境不允许加载演示数据（DEBUG=False）。Demo data is refused in production settings."
+            )
         with transaction.atomic():
             departments = self.seed_departments()
             users = self.seed_users(departments)
@@ -37,8 +39,13 @@ class Command(BaseCommand):
         departments = {}
         for order, (code, name, kind, parent) in enumerate(DEPARTMENTS):
             department, _ = Department.objects.get_or_create(
-                code=code, defaults={"name": name, "kind": kind, "sort_order": order * 10,
-                                     "parent": departments.get(parent)},
+                code=code,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "sort_order": order * 10,
+                    "parent": departments.get(parent),
+                },
             )
             departments[code] = department
         return departments
@@ -65,50 +72,84 @@ class Command(BaseCommand):
             return
         now = timezone.now()
         jiuzhu = departments["SHJZ"]
-        virus = file_incident(Incident(
-            title="救助系统终端感染勒索病毒", department=jiuzhu, reported_by=users["staff.shjz"],
-            discovered_at=now - timedelta(hours=20),
-            description="社会救助处一台办公电脑弹出勒索提示，已拔除网线。",
-        ))
+        virus = file_incident(
+            Incident(
+                title="救助系统终端感染勒索病毒",
+                department=jiuzhu,
+                reported_by=users["staff.shjz"],
+                discovered_at=now - timedelta(hours=20),
+                description="社会救助处一台办公电脑弹出勒索提示，已拔除网线。",
+            )
+        )
         create_obligation(
-            title="向公安机关报告：救助系统终端感染勒索病毒", kind="incident.police_report",
-            clause="市民政局制度 第三章第4条", authority="公安机关", subject=virus, department=jiuzhu,
-            due_at=virus.discovered_at + timedelta(hours=24), created_at=virus.created_at,
+            title="向公安机关报告：救助系统终端感染勒索病毒",
+            kind="incident.police_report",
+            clause="市民政局制度 第三章第4条",
+            authority="公安机关",
+            subject=virus,
+            department=jiuzhu,
+            due_at=virus.discovered_at + timedelta(hours=24),
+            created_at=virus.created_at,
             notify_roles=("security_officer",),
         )
-        leak = file_incident(Incident(
-            title="涉密文件误发至互联网邮箱", department=departments["YLFW"], reported_by=users["staff.ylfw"],
-            discovered_at=now - timedelta(hours=26), secret_leak=True,
-            description="一份内部文件被误发至外部邮箱，已联系收件人删除。",
-        ))
+        leak = file_incident(
+            Incident(
+                title="涉密文件误发至互联网邮箱",
+                department=departments["YLFW"],
+                reported_by=users["staff.ylfw"],
+                discovered_at=now - timedelta(hours=26),
+                secret_leak=True,
+                description="一份内部文件被误发至外部邮箱，已联系收件人删除。",
+            )
+        )
         create_obligation(
-            title="向保密机关报告：涉密文件误发至互联网邮箱", kind="incident.secrecy_report",
-            clause="市民政局制度 第三章第5条", authority="保密机关", subject=leak, department=leak.department,
-            due_at=leak.discovered_at + timedelta(hours=24), created_at=leak.created_at,
+            title="向保密机关报告：涉密文件误发至互联网邮箱",
+            kind="incident.secrecy_report",
+            clause="市民政局制度 第三章第5条",
+            authority="保密机关",
+            subject=leak,
+            department=leak.department,
+            due_at=leak.discovered_at + timedelta(hours=24),
+            created_at=leak.created_at,
             notify_roles=("security_officer", "secrecy_office"),
         )
-        printer = file_incident(Incident(
-            title="养老服务处打印机故障", department=departments["YLFW"], reported_by=users["staff.ylfw"],
-            discovered_at=now - timedelta(days=3), description="网络打印机无法连接，已报修。",
-        ))
+        printer = file_incident(
+            Incident(
+                title="养老服务处打印机故障",
+                department=departments["YLFW"],
+                reported_by=users["staff.ylfw"],
+                discovered_at=now - timedelta(days=3),
+                description="网络打印机无法连接，已报修。",
+            )
+        )
         done = create_obligation(
-            title="机房灭火器月度检查", kind="machine_room.fire_check", clause="市民政局制度 第五章第7条",
-            department=departments["XXZX"], due_at=now - timedelta(days=2), created_at=now - timedelta(days=30),
+            title="机房灭火器月度检查",
+            kind="machine_room.fire_check",
+            clause="市民政局制度 第五章第7条",
+            department=departments["XXZX"],
+            due_at=now - timedelta(days=2),
+            created_at=now - timedelta(days=30),
             subject=printer,
         )
         meet(done, by=users["officer"], evidence="已检查 6 具灭火器，压力正常。", at=now - timedelta(days=3))
         create_obligation(
-            title="11月 IP/MAC 地址月度核查", kind="assets.reconciliation", clause="市民政局制度 第七章第1条",
-            department=departments["XXZX"], due_at=now + timedelta(days=5), created_at=now - timedelta(days=20),
+            title="11月 IP/MAC 地址月度核查",
+            kind="assets.reconciliation",
+            clause="市民政局制度 第七章第1条",
+            department=departments["XXZX"],
+            due_at=now + timedelta(days=5),
+            created_at=now - timedelta(days=20),
         )
         assert Obligation.objects.count() == 4
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready."))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins (password {DEMO_PASSWORD}):")
-        for username, full_name, title, roles, department_codes in DEMO_USERS:
+        for username, full_name, _title, roles, _department_codes in DEMO_USERS:
             if username.startswith(("head.", "staff.")) and not username.endswith((".shjz", ".ylfw")):
                 continue
             role_names = "、".join(ROLES_BY_CODE[code].name for code in roles)
             self.stdout.write(f"  {username:<12} {full_name:<10} {role_names}")
-        self.stdout.write("  head.<部门代码> / staff.<部门代码>：每个部门的负责人与职员，如 head.xxzx、staff.bgs")
+        self.stdout.write(
+            "  head.<部门代码> / staff.<部门代码>：每个部门的负责人与职员，如 head.xxzx、staff.bgs"
+        )

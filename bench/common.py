@@ -1,0 +1,73 @@
+"""What the benchmark modules share: the result row, the run's context and small measuring tools.
+
+A benchmark is a module ``bench/bench_<name>.py`` with ``run(ctx)`` returning a list of ``Row``;
+``bench/run.py`` finds it, runs it against the benchmark database (never the development one)
+and prints every row in one table. Modules run in order of their ``ORDER`` (default 50), then
+name; one that changes the generated data (the sweep sends every due reminder) runs late.
+Figures only: nothing here asserts on timing.
+"""
+
+import statistics
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection
+
+
+@dataclass
+class Row:
+    figure: str
+    value: float
+    unit: str
+    ratio: float | None = None  # value / the named comparison's value
+    versus: str = ""  # what the ratio compares against
+
+
+@dataclass
+class Context:
+    scale: float
+    database: str  # "sqlite" or "postgresql"
+    summary: object  # szmz_security.core.generate.Summary of the generated data
+
+
+class QueryCounter:
+    """Counts SQL statements cheaply (an execute wrapper). CaptureQueriesContext also records
+    each statement's text, which on SQLite re-quotes every parameter with extra queries: fine for a
+    page, but it would dominate a sweep that inserts hundreds of thousands of rows."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+@contextmanager
+def count_queries():
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        yield counter
+
+
+@contextmanager
+def stopwatch():
+    result = {}
+    started = time.perf_counter()
+    try:
+        yield result
+    finally:
+        result["seconds"] = time.perf_counter() - started
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def median(values):
+    return statistics.median(values)
