@@ -15,6 +15,8 @@ endif
 PORT        ?= 8000
 # Extra arguments for pytest (make test PYTEST_ARGS="-k incidents -x").  传给 pytest 的参数。
 PYTEST_ARGS ?=
+# Arguments for the benchmarks (make bench BENCH_ARGS=--quick, BENCH_ARGS="--scale 2").  基准测试参数。
+BENCH_ARGS ?=
 
 # System packages the test suite needs: Chromium for Playwright, a TrueType CJK font and
 # poppler's pdftoppm for the PDF reports.  测试所需的系统软件包。
@@ -29,7 +31,7 @@ help:
 	@echo "  make venv    创建虚拟环境并安装依赖 / create .venv and install the project with dev extras"
 	@echo "  make run     迁移、导入演示数据并启动 web+worker+beat / migrate, seed demo data, start web+worker+beat (PORT=$(PORT))"
 	@echo "  make test    检查系统依赖并运行 pytest / check system packages, run pytest (PYTEST_ARGS=...)"
-	@echo "  make bench   运行基准测试 / run the benchmarks (bench/run.py)"
+	@echo "  make bench   运行基准测试 / run the benchmarks (bench/run.py; BENCH_ARGS=--quick)"
 	@echo "  make lint    ruff 检查并确认无遗漏迁移 / ruff check + makemigrations --check"
 	@echo "  make clean   删除本地开发数据 var/ / delete local dev data in var/"
 	@echo "  make help    显示本帮助 / show this help"
@@ -88,7 +90,7 @@ test: $(STAMP) sysdeps
 # --- other ------------------------------------------------------------------------------------
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

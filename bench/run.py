@@ -102,7 +102,6 @@ def isolate_environment():
 
 
 def discover(only):
-    sys.path.insert(0, str(BASE_DIR))
     modules = []
     for path in sorted(BENCH_DIR.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")

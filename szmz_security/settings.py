@@ -282,6 +282,35 @@ DJANGO_TABLES2_PAGE_RANGE = 8
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# PDF reports embed a TrueType CJK font; default: Debian's fonts-wqy-microhei.
+PDF_CJK_FONT = env("PDF_CJK_FONT", default="")
+
+# --- Incidents ----------------------------------------------------------------------------------
+# Evidence attachments: size limit and accepted types (stored under MEDIA_ROOT, outside the web root).
+INCIDENT_ATTACHMENT_MAX_MB = env.int("INCIDENT_ATTACHMENT_MAX_MB", default=20)
+INCIDENT_ATTACHMENT_TYPES = {
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".txt",
+    ".log",
+    ".csv",
+    ".json",
+    ".xml",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".eml",
+    ".msg",
+    ".zip",
+    ".7z",
+    ".pcap",
+    ".pcapng",
+}
+
 # Demo data may only be loaded into a development portal.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=DEBUG)
 

@@ -123,10 +123,22 @@ def create_obligation(
     )
     if subject is not None:
         obligation.subject_type = ContentType.objects.get_for_model(subject)
-        obligation.subject_id = str(subject.pk)
+        obligation.subject_id = subject.pk
     obligation.next_reminder_at = _next_reminder(obligation, reminder_stages(), -1)
     obligation.save()
     enqueue_on_commit("obligations.sweep")
+    return obligation
+
+
+def reschedule(obligation, *, due_at, reason):
+    """Move an open obligation's deadline (e.g. a corrected discovery time); the stages still to
+    come follow the new deadline, those already sent are not sent again."""
+    if not obligation.is_open:
+        raise ValidationError("该义务已关闭，不能调整截止时间。")
+    obligation.due_at = due_at
+    obligation.next_reminder_at = _next_reminder(obligation, reminder_stages(), obligation.last_stage_index)
+    obligation._change_reason = f"截止时间调整：{reason}"
+    obligation.save()
     return obligation
 
 

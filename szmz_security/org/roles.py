@@ -71,6 +71,8 @@ SECRECY_OFFICE = Role(
     (
         "incidents.view_incident",
         "incidents.change_incident",
+        "incidents.handle_incident",
+        "incidents.view_*",
         "media_control.*",
         "obligations.view_obligation",
         "obligations.change_obligation",

@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from incidents.categories import Category, Grade
 from incidents.models import Incident
 from incidents.services import file_incident
-from szmz_security.obligations.models import Obligation
 from szmz_security.obligations.services import create_obligation, meet
 from szmz_security.org.demo import DEMO_PASSWORD, DEMO_USERS, DEPARTMENTS
 from szmz_security.org.models import Department, StaffProfile
@@ -71,54 +71,46 @@ class Command(BaseCommand):
         if Incident.objects.exists():
             return
         now = timezone.now()
-        jiuzhu = departments["SHJZ"]
-        virus = file_incident(
+        # Filed 20 hours after discovery: the 24-hour report to the police is due in 4 hours.
+        file_incident(
             Incident(
                 title="救助系统终端感染勒索病毒",
-                department=jiuzhu,
+                department=departments["SHJZ"],
                 reported_by=users["staff.shjz"],
                 discovered_at=now - timedelta(hours=20),
-                description="社会救助处一台办公电脑弹出勒索提示，已拔除网线。",
+                place="社会救助处 3楼 302 室",
+                category=Category.MALWARE,
+                subcategory="malware.ransomware",
+                crime_suspected=True,
+                network_disconnected=True,
+                disconnected_at=now - timedelta(hours=19, minutes=50),
+                disconnected_by="陈安",
+                affected_assets="SZMZ-PC-0302（办公电脑）",
+                suggested_grade=Grade.GENERAL,
+                description="社会救助处一台办公电脑弹出勒索提示，文件被加密，已拔除网线并保留现场。",
             )
         )
-        create_obligation(
-            title="向公安机关报告：救助系统终端感染勒索病毒",
-            kind="incident.police_report",
-            clause="市民政局制度 第三章第4条",
-            authority="公安机关",
-            subject=virus,
-            department=jiuzhu,
-            due_at=virus.discovered_at + timedelta(hours=24),
-            created_at=virus.created_at,
-            notify_roles=("security_officer",),
-        )
-        leak = file_incident(
+        # A leak discovered 26 hours ago: its report to the secrecy bureau is already overdue.
+        file_incident(
             Incident(
                 title="涉密文件误发至互联网邮箱",
                 department=departments["YLFW"],
                 reported_by=users["staff.ylfw"],
                 discovered_at=now - timedelta(hours=26),
                 secret_leak=True,
+                category=Category.INFORMATION_DAMAGE,
+                subcategory="damage.leak",
                 description="一份内部文件被误发至外部邮箱，已联系收件人删除。",
             )
         )
-        create_obligation(
-            title="向保密机关报告：涉密文件误发至互联网邮箱",
-            kind="incident.secrecy_report",
-            clause="市民政局制度 第三章第5条",
-            authority="保密机关",
-            subject=leak,
-            department=leak.department,
-            due_at=leak.discovered_at + timedelta(hours=24),
-            created_at=leak.created_at,
-            notify_roles=("security_officer", "secrecy_office"),
-        )
-        printer = file_incident(
+        file_incident(
             Incident(
                 title="养老服务处打印机故障",
                 department=departments["YLFW"],
                 reported_by=users["staff.ylfw"],
                 discovered_at=now - timedelta(days=3),
+                category=Category.FACILITY_FAULT,
+                subcategory="fault.hardware_software",
                 description="网络打印机无法连接，已报修。",
             )
         )
@@ -129,7 +121,6 @@ class Command(BaseCommand):
             department=departments["XXZX"],
             due_at=now - timedelta(days=2),
             created_at=now - timedelta(days=30),
-            subject=printer,
         )
         meet(done, by=users["officer"], evidence="已检查 6 具灭火器，压力正常。", at=now - timedelta(days=3))
         create_obligation(
@@ -140,7 +131,6 @@ class Command(BaseCommand):
             due_at=now + timedelta(days=5),
             created_at=now - timedelta(days=20),
         )
-        assert Obligation.objects.count() == 4
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready."))
