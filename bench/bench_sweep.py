@@ -32,7 +32,7 @@ def run(ctx):
 
     seconds_1 = time_1["seconds"]
     created_1 = after_1 - before
-    return [
+    rows = [
         Row("obligations with a stage due", due, "rows"),
         Row("sweep 1: obligations read", result_1["obligations"], "rows"),
         Row("sweep 1: time", seconds_1, "s"),
@@ -43,3 +43,22 @@ def run(ctx):
         Row("sweep 2 (same instant): SQL queries", len(queries_2), "queries"),
         Row("sweep 2 (same instant): notifications created", after_2 - after_1, "rows"),
     ]
+    if connection.vendor == "postgresql":
+        # Sweep 1 rewrote every row's next_reminder_at, so the planner's statistics still say
+        # "everything is due" and sweep 2 may walk the primary key. Autovacuum re-analyses a table
+        # after such a change; this is the steady state every later minute's sweep sees.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Obligation._meta.db_table)}")
+        with CaptureQueriesContext(connection) as queries_3, stopwatch() as time_3:
+            sweep(now=now)
+        rows += [
+            Row(
+                "sweep 3 (same instant, after ANALYZE): time",
+                time_3["seconds"],
+                "s",
+                time_3["seconds"] / seconds_1,
+                "sweep 1",
+            ),
+            Row("sweep 3 (same instant, after ANALYZE): SQL queries", len(queries_3), "queries"),
+        ]
+    return rows

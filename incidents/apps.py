@@ -5,6 +5,14 @@ class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = "安全事件"
 
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .rules_seed import ensure_after_migrate
+
+        # A flushed database (transactional tests) gets the shipped rules back, as roles do.
+        post_migrate.connect(ensure_after_migrate, sender=self, dispatch_uid="incidents.reporting_rules")
+
     def dashboard_cards(self, user):
         from .models import Incident
 

@@ -112,10 +112,6 @@ class Incident(DepartmentScopedModel):
         # A secret leak is need-to-know from the moment it is filed (chapter 3 §5).
         if self.secret_leak:
             self.restricted = True
-        if self.subcategory and not self.category:
-            from .categories import category_of
-
-            self.category = category_of(self.subcategory) or Category.OTHER
         super().save(*args, **kwargs)
 
     @property

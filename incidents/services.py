@@ -54,6 +54,20 @@ def can_handle(user, incident):
     return user.has_perm(HANDLE_PERMISSION) or user.has_perm(HANDLE_PERMISSION, incident)
 
 
+def can_contribute(user, incident):
+    """Who may add a timeline note or evidence: handlers, the reporter, the owners of its
+    corrective actions, and those who may change the record (its department head). Read-only
+    roles (inspectors, leadership) may not."""
+    if not can(user, "view", incident):
+        return False
+    return (
+        incident.reported_by_id == user.pk
+        or can_handle(user, incident)
+        or can(user, "change", incident)
+        or incident.corrective_actions.filter(owner=user).exists()
+    )
+
+
 def _require_handler(user, incident):
     if not can_handle(user, incident):
         raise PermissionDenied("只有安全员或获授权的处置人员可以执行此操作。")
@@ -82,8 +96,9 @@ def recompute_obligations(incident, *, by, reason):
     discovery time was corrected) gets the new deadline. Returns (created, waived, moved)."""
     rules = list(ReportingRule.objects.filter(active=True))
     existing = {}
-    for obligation in obligations_of(incident).filter(kind__in=[rule.kind for rule in rules]):
-        # The latest obligation per rule speaks for it (a waived one may be followed by a new one).
+    # In creation order: the latest obligation per rule speaks for it (a waived one may be followed
+    # by a new one, whose deadline can fall before the waived one's after a corrected discovery time).
+    for obligation in obligations_of(incident).filter(kind__in=[rule.kind for rule in rules]).order_by("pk"):
         existing[obligation.kind] = obligation
     created, waived, moved = [], [], []
     for rule in rules:
@@ -171,20 +186,54 @@ def file_incident(incident, *, by=None):
     # The reporter always keeps sight of their own report, restricted or not (need-to-know).
     grant("view", incident.reported_by, incident)
     note(incident, TimelineEntry.Kind.FILED, f"{incident.department}报告事件", by, at=incident.created_at)
+    if incident.grade:
+        note(incident, TimelineEntry.Kind.GRADE, f"报告时定级为“{Grade(incident.grade).label}”", by)
     recompute_obligations(incident, by=by, reason="事件报告")
     return incident
 
 
 @transaction.atomic
 def update_incident(incident, *, by, changed_fields):
-    """Save an edited incident; re-classifying recomputes what it owes."""
+    """Save an edited incident (browser form and API alike); re-classifying recomputes what it owes.
+
+    What an incident owes is the handlers' call: a department head may correct the description,
+    not waive a report by unticking a box."""
+    owed = [name for name in changed_fields if name in RULE_FIELDS]
+    if owed and not can_handle(by, incident):
+        labels = "、".join(str(Incident._meta.get_field(name).verbose_name) for name in owed)
+        raise PermissionDenied(f"只有安全员或获授权的处置人员可以修改：{labels}。")
     validate_incident(incident)
+    if "grade" in changed_fields:
+        old_grade = Incident.objects.values_list("grade", flat=True).get(pk=incident.pk)
+        old_label = Grade(old_grade).label if old_grade else "未定级"
+        new_label = Grade(incident.grade).label if incident.grade else "未定级"
+        note(incident, TimelineEntry.Kind.GRADE, f"等级由“{old_label}”改为“{new_label}”", by)
     incident.save()
+    # What it owes follows the incident: a leak noticed later makes them need-to-know too, a move
+    # to another department takes them along (who sees them, whose head is reminded).
+    for obligation in obligations_of(incident).exclude(
+        restricted=incident.restricted, department_id=incident.department_id
+    ):
+        obligation.restricted = incident.restricted
+        obligation.department_id = incident.department_id
+        obligation._change_reason = "随事件调整知悉范围与所属部门"
+        obligation.save(update_fields=["restricted", "department"])
     if set(changed_fields) & set(RULE_FIELDS):
         labels = "、".join(str(Incident._meta.get_field(name).verbose_name) for name in changed_fields)
         note(incident, TimelineEntry.Kind.NOTE, f"修改了：{labels}", by)
         recompute_obligations(incident, by=by, reason="事件信息修改")
     return incident
+
+
+@transaction.atomic
+def delete_incident(incident, *, by):
+    """Only a report filed by mistake (still 新报告, owing nothing yet) may be deleted; anything
+    that owes or owed a report is kept and marked 误报 instead — no obligation vanishes."""
+    if not can(by, "delete", incident):
+        raise PermissionDenied
+    if incident.state != Incident.State.NEW or obligations_of(incident).exists() or incident.reports.exists():
+        raise ValidationError("该事件已产生报告义务或已受理，不能删除；如为误报，请由安全员标记为“误报”。")
+    incident.delete()
 
 
 @transaction.atomic
@@ -310,7 +359,11 @@ def record_report(
     """Record a report sent to a regulator. It meets the obligation — late when after the
     deadline, and shown so. Without an uploaded document the generated report PDF is kept."""
     _require_handler(by, incident)
-    if obligation.subject_id != incident.pk or not obligation.kind.startswith("incident."):
+    if (
+        obligation.subject_id != incident.pk
+        or not obligation.kind.startswith("incident.")
+        or obligation.kind == CORRECTIVE_ACTION_KIND  # met by doing it, not by a report
+    ):
         raise ValidationError({"obligation": "该报告义务不属于本事件。"})
     if not obligation.is_open:
         raise ValidationError({"obligation": "该报告义务已关闭。"})
@@ -366,8 +419,8 @@ def validate_attachment(uploaded):
 
 @transaction.atomic
 def add_attachment(incident, uploaded, *, by, description=""):
-    if not can(by, "view", incident):
-        raise PermissionDenied
+    if not can_contribute(by, incident):
+        raise PermissionDenied("您不能为该事件上传证据。")
     validate_attachment(uploaded)
     attachment = Attachment.objects.create(
         incident=incident,
@@ -385,6 +438,6 @@ def add_attachment(incident, uploaded, *, by, description=""):
 def add_note(incident, *, text, by):
     if not text.strip():
         raise ValidationError({"text": "请填写处置记录。"})
-    if not can(by, "view", incident):
-        raise PermissionDenied
+    if not can_contribute(by, incident):
+        raise PermissionDenied("您不能为该事件添加处置记录。")
     return note(incident, TimelineEntry.Kind.NOTE, text.strip(), by)

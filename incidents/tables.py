@@ -5,19 +5,80 @@ from szmz_security.core.tables import DateTimeColumn
 from szmz_security.org.models import display_name
 
 from .models import Incident
+from .templatetags.incident_tags import (
+    grade_badge,
+    grade_text,
+    next_deadline,
+    next_deadline_text,
+    state_badge,
+)
 
 
 class IncidentTable(tables.Table):
-    title = tables.Column(linkify=True)
-    discovered_at = DateTimeColumn(format="Y-m-d H:i")
+    """Rows need ``department``, ``reported_by__profile`` selected and ``open_obligations``
+    prefetched (``IncidentListView.get_queryset``): no query per row."""
+
+    title = tables.Column(linkify=True, verbose_name="标题")
+    department = tables.Column(verbose_name="部门")
+    discovered_at = DateTimeColumn(verbose_name="发现时间", format="Y-m-d H:i")
+    category = tables.Column(verbose_name="类型")
+    grade = tables.Column(verbose_name="等级", empty_values=(), order_by=("grade", "suggested_grade"))
+    state = tables.Column(verbose_name="状态")
+    next_deadline = tables.Column(verbose_name="下一截止", empty_values=(), orderable=False)
+    secret_leak = tables.Column(verbose_name="涉及泄密")
     reported_by = tables.Column(verbose_name="报告人")
 
     class Meta:
         model = Incident
-        fields = ("title", "department", "discovered_at", "secret_leak", "reported_by")
+        fields = (
+            "title",
+            "department",
+            "discovered_at",
+            "category",
+            "grade",
+            "state",
+            "next_deadline",
+            "secret_leak",
+            "reported_by",
+        )
         attrs = {"class": "table table-hover align-middle"}
 
+    def render_title(self, record, value):
+        if record.restricted:
+            return format_html('{} <i class="bi bi-lock-fill text-danger" title="知悉范围受限"></i>', value)
+        return value
+
+    def value_title(self, value):
+        return value
+
+    def render_category(self, record):
+        return record.get_category_display()
+
+    def value_category(self, record):
+        return record.get_category_display()
+
+    def render_grade(self, record):
+        return grade_badge(record)
+
+    def value_grade(self, record):
+        return grade_text(record)
+
+    def render_state(self, record):
+        return state_badge(record)
+
+    def value_state(self, record):
+        return record.get_state_display()
+
+    def render_next_deadline(self, record):
+        return next_deadline(record)
+
+    def value_next_deadline(self, record):
+        return next_deadline_text(record)
+
     def render_reported_by(self, value):
+        return display_name(value)
+
+    def value_reported_by(self, value):
         return display_name(value)
 
     def render_secret_leak(self, value):

@@ -274,6 +274,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used by several fields or models get one name each (no collision warnings).
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentGradeEnum": "incidents.categories.Grade",
+        "IncidentStateEnum": "incidents.models.Incident.State",
+        "ObligationStateEnum": "szmz_security.obligations.models.Obligation.State",
+    },
 }
 
 # --- Tables and history -----------------------------------------------------------------------

@@ -61,6 +61,8 @@ class IncidentFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"安全事件{n}")
     description = "测试描述"
+    # A valid incident as the service would file it: type 其他事件, no sub-type.
+    category = "other"
     department = factory.SubFactory(DepartmentFactory)
     reported_by = factory.SubFactory(UserFactory)
     discovered_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))

@@ -1,13 +1,63 @@
-from django.utils import timezone
+"""The incident API's shapes. Business rules are not repeated here: the view hands the validated
+fields to ``incidents.services`` (validate_incident / file_incident / update_incident / set_grade /
+transition) and turns their ValidationError into a 400 naming the fields.
+
+``grade`` (事件等级) is the officers' assessment. Filed by someone who may not handle incidents
+(no ``incidents.handle_incident``), the value is kept as the reporter's ``suggested_grade`` instead
+of being refused: the regulation lets the reporter suggest a grade, and a suggested 较大 starts the
+4-hour clock until an officer grades the incident. Sending both with different values is refused
+(400 naming ``grade``). On PATCH, changing ``grade`` (like any field that decides what the incident
+owes) is for handlers only.
+"""
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from szmz_security.core.api import DepartmentScopedSerializer
+from szmz_security.obligations.models import Obligation
+from szmz_security.org.models import Department
 
+from .. import services
+from ..categories import Grade, category_of
 from ..models import Incident
+
+GRADE_HELP = (
+    "事件等级（安全员定级）。无处置权限的报告人填写时按“建议等级”（suggested_grade）保存；修改须有处置权限。"
+)
+
+
+class IncidentObligationSerializer(serializers.ModelSerializer):
+    """A report (or corrective action) the incident owes, with its deadline."""
+
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Obligation
+        fields = ["id", "kind", "title", "authority", "clause", "due_at", "state", "met_at", "overdue"]
+        read_only_fields = fields
+
+    def get_overdue(self, obligation) -> bool:
+        return obligation.is_overdue()
 
 
 class IncidentSerializer(DepartmentScopedSerializer):
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True),
+        label="所属部门",
+        required=False,
+        help_text="省略时为报告人所在的第一个部门。",
+    )
+    grade = serializers.ChoiceField(
+        choices=Grade.choices, required=False, allow_null=True, label="事件等级", help_text=GRADE_HELP
+    )
+    effective_grade = serializers.ChoiceField(
+        choices=Grade.choices,
+        read_only=True,
+        label="适用等级",
+        help_text="报告时限所依据的等级：安全员定级，未定级时为建议等级，且不低于个人信息人数要求的等级。",
+    )
     reported_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    obligations = serializers.SerializerMethodField()
 
     class Meta:
         model = Incident
@@ -16,15 +66,98 @@ class IncidentSerializer(DepartmentScopedSerializer):
             "title",
             "description",
             "discovered_at",
+            "occurred_at",
             "department",
+            "place",
+            "affected_assets",
+            "affects_critical_infrastructure",
+            "category",
+            "subcategory",
             "secret_leak",
+            "personal_info_involved",
+            "personal_info_count",
+            "crime_suspected",
+            "network_disconnected",
+            "disconnected_at",
+            "disconnected_by",
+            "suggested_grade",
+            "grade",
+            "effective_grade",
+            "state",
+            "affected_system",
+            "impact",
+            "measures_taken",
+            "likely_development",
+            "cause",
+            "tracing_leads",
+            "next_steps",
+            "scene_preservation",
+            "handling_ended_at",
+            "false_alarm_reason",
+            "root_cause",
+            "lessons_learned",
+            "closed_at",
             "restricted",
             "reported_by",
             "created_at",
+            "obligations",
         ]
-        read_only_fields = ["restricted", "created_at"]
+        read_only_fields = [
+            "state",
+            "handling_ended_at",
+            "false_alarm_reason",
+            "root_cause",
+            "lessons_learned",
+            "closed_at",
+            "restricted",
+            "created_at",
+        ]
 
-    def validate_discovered_at(self, value):
-        if value > timezone.now():
-            raise serializers.ValidationError("发现时间不能晚于当前时间。")
-        return value
+    @extend_schema_field(IncidentObligationSerializer(many=True))
+    def get_obligations(self, incident):
+        # Prefetched in deadline order by IncidentViewSet.get_queryset: no query per incident.
+        return IncidentObligationSerializer(incident.obligations.all(), many=True, context=self.context).data
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        if self.instance is None:
+            if attrs.get("department") is None:
+                attrs["department"] = self._default_department(user)
+            # A sub-type names its type: the type may be left out.
+            if attrs.get("subcategory") and "category" not in attrs:
+                attrs["category"] = category_of(attrs["subcategory"])
+            if attrs.get("grade") is not None and not user.has_perm(services.HANDLE_PERMISSION):
+                grade = attrs.pop("grade")
+                suggested = attrs.get("suggested_grade")
+                if suggested is not None and suggested != grade:
+                    raise serializers.ValidationError(
+                        {"grade": "只有安全员可以定级；请只填写建议等级（suggested_grade）。"}
+                    )
+                attrs["suggested_grade"] = grade
+        return attrs
+
+    def _default_department(self, user):
+        department = (
+            Department.objects.of_user(user).filter(is_active=True).order_by("sort_order", "code").first()
+        )
+        if department is None:
+            raise serializers.ValidationError({"department": "您不属于任何部门，请指定所属部门。"})
+        return department
+
+
+class GradeSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=Grade.choices, label="事件等级")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label="定级理由")
+
+
+class TransitionSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Incident.State.choices, label="目标状态")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", label="说明", help_text="标记为误报时必填。"
+    )
+    root_cause = serializers.CharField(
+        required=False, allow_blank=True, label="根本原因", help_text="结案时必填。"
+    )
+    lessons_learned = serializers.CharField(
+        required=False, allow_blank=True, label="经验教训", help_text="结案时必填。"
+    )

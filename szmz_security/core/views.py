@@ -11,7 +11,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
@@ -253,13 +253,20 @@ class ObjectDeleteView(ObjectAccessMixin, DeleteView):
     def get_success_url(self):
         return reverse(url_name(self.model, "list"))
 
+    def perform_delete(self, obj):
+        """Where an app calls its service (which may refuse with a ValidationError)."""
+        obj.delete()
+
     def form_valid(self, form):
         name = str(self.object)
         try:
             with transaction.atomic():
-                self.object.delete()
+                self.perform_delete(self.object)
         except ProtectedError:
             messages.error(self.request, f"“{name}”仍被其他记录引用，不能删除。")
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        except ValidationError as error:
+            messages.error(self.request, "；".join(error.messages))
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, f"已删除：{name}")
         return HttpResponseRedirect(self.get_success_url())

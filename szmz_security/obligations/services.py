@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from szmz_security.core.tasks import enqueue_on_commit
+from szmz_security.org.access import grant
 from szmz_security.org.roles import DEPARTMENT_HEAD, ROLES_BY_CODE
 
 from .models import Notification, Obligation
@@ -126,6 +127,10 @@ def create_obligation(
         obligation.subject_id = subject.pk
     obligation.next_reminder_at = _next_reminder(obligation, reminder_stages(), -1)
     obligation.save()
+    if assignee is not None:
+        # The person it is assigned to may open it and record that it is done.
+        grant("view", assignee, obligation)
+        grant("change", assignee, obligation)
     enqueue_on_commit("obligations.sweep")
     return obligation
 
@@ -259,23 +264,36 @@ def _message(obligation, stage, now):
 
 
 def _save_bookkeeping(rows):
-    """Write each row's ``last_stage_index`` and ``next_reminder_at`` with one parametrised UPDATE
-    run for the whole batch (``executemany``). ``bulk_update`` builds a CASE expression per row and
-    per field, which cost more than everything else in a catching-up sweep (bench/bench_sweep.py).
-    Neither field is tracked by history (``Obligation.history`` excludes them)."""
+    """Write each row's ``last_stage_index`` and ``next_reminder_at`` in one statement per batch.
+
+    ``bulk_update`` builds a CASE expression per row and per field, which cost more than all the
+    rest of a catching-up sweep (bench/bench_sweep.py). PostgreSQL takes one ``UPDATE … FROM
+    (VALUES …)``; other databases one parametrised UPDATE run by ``executemany``. Neither field is
+    tracked by history (``Obligation.history`` excludes them).
+    """
+    if not rows:
+        return
     fields = [Obligation._meta.get_field(name) for name in ("last_stage_index", "next_reminder_at")]
     quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(
-        quote(Obligation._meta.db_table),
-        *(quote(field.column) for field in fields),
-        quote(Obligation._meta.pk.column),
-    )
+    table, pk = quote(Obligation._meta.db_table), quote(Obligation._meta.pk.column)
+    index_column, when_column = (quote(field.column) for field in fields)
     params = [
-        tuple(field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields) + (row.pk,)
+        (row.pk, *(field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields))
         for row in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            values = ", ".join(["(%s, %s, %s::timestamptz)"] * len(params))
+            cursor.execute(
+                f"UPDATE {table} SET {index_column} = v.stage_index, {when_column} = v.next_at "
+                f"FROM (VALUES {values}) AS v(id, stage_index, next_at) WHERE {table}.{pk} = v.id",
+                [value for row in params for value in row],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET {index_column} = %s, {when_column} = %s WHERE {pk} = %s",
+                [(*values, row_pk) for row_pk, *values in params],
+            )
 
 
 def sweep(now=None, batch_size=None):

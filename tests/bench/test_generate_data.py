@@ -57,6 +57,9 @@ def test_writes_departments_users_and_obligations_with_history():
     assert result["obligations"] == 100
     assert Notification.objects.count() > 100
     assert Notification.objects.filter(recipient__in=role_holders("security_officer")).exists()
+    # the sweep's bookkeeping is saved: every row's next stage is now in the future
+    assert not Obligation.objects.filter(next_reminder_at__lte=now).exists()
+    assert not Obligation.objects.filter(last_stage_index=-1).exists()
     assert sweep(now=now)["notifications"] == 0  # nothing twice
 
 

@@ -39,7 +39,7 @@ def test_incident_list_filters_booleans_and_pagination_in_chinese(page, login, o
     table = page.locator("table")
     expect(table.locator("thead")).to_contain_text("涉及泄密")
     leak_row = table.locator("tbody tr", has_text="涉密文件误发至互联网邮箱")
-    expect(leak_row.locator(".badge")).to_have_text("是")
+    expect(leak_row.get_by_text("是", exact=True)).to_have_class(re.compile(r"\bbadge\b"))
     expect(table.locator("tbody tr", has_text="终端异常告警 00")).to_contain_text("否")
     expect(table).not_to_contain_text("✔")
     expect(table).not_to_contain_text("✘")
@@ -68,12 +68,17 @@ def test_csv_export_is_local_time_and_chinese(page, login, officer_with_incident
     response = page.request.get("/incidents/?export=csv&secret_leak=true")
     assert response.ok
     lines = response.text().lstrip("\ufeff").splitlines()
-    assert lines[0] == "标题,所属部门,发现时间,涉及泄密,报告人"
+    assert lines[0] == "标题,部门,发现时间,类型,等级,状态,下一截止,涉及泄密,报告人"
     assert len(lines) == 2
-    title, department, discovered_at, secret_leak, reporter = lines[1].split(",")
-    assert (title, department, secret_leak, reporter) == (
+    title, department, discovered_at, category, grade, state, _next, secret_leak, reporter = lines[1].split(
+        ","
+    )
+    assert (title, department, category, grade, state, secret_leak, reporter) == (
         "涉密文件误发至互联网邮箱",
         "社会救助处",
+        "其他事件",
+        "未定级",
+        "新报告",
         "是",
         "李敏",
     )
