@@ -225,13 +225,22 @@ def update_incident(incident, *, by, changed_fields):
     return incident
 
 
+def is_deletable(incident):
+    return (
+        incident.state == Incident.State.NEW
+        and not obligations_of(incident).exists()
+        and not incident.reports.exists()
+    )
+
+
 @transaction.atomic
 def delete_incident(incident, *, by):
     """Only a report filed by mistake (still 新报告, owing nothing yet) may be deleted; anything
     that owes or owed a report is kept and marked 误报 instead — no obligation vanishes."""
     if not can(by, "delete", incident):
         raise PermissionDenied
-    if incident.state != Incident.State.NEW or obligations_of(incident).exists() or incident.reports.exists():
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not is_deletable(incident):
         raise ValidationError("该事件已产生报告义务或已受理，不能删除；如为误报，请由安全员标记为“误报”。")
     incident.delete()
 

@@ -247,6 +247,8 @@ class IncidentView(ObjectView):
             "open_form": self.open_form,
             "can_handle": handler,
             "can_contribute": services.can_contribute(user, incident),
+            # Only a mistaken filing that owes nothing can be deleted: hide a button that would refuse.
+            "can_delete": context.get("can_delete") and services.is_deletable(incident),
             "can_view_obligations": user.has_perm("obligations.view_obligation"),
             "report_obligations": [o for o in obligations if o.kind != services.CORRECTIVE_ACTION_KIND],
             "corrective_actions": list(

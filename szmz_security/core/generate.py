@@ -3,19 +3,20 @@
 Used by ``manage.py generate_data`` and by ``bench/run.py``. At scale 1 it writes what DESIGN.md
 ("Scale to plan for") plans for: ~40 departments (the bureau's real 处室 and 直属单位 first, see
 ``szmz_security/org/demo.py``, then the districts' welfare homes and relief stations), ~1,000 staff
-with roles and profiles, and 50,000 open obligations around now. Scale N multiplies departments,
+with roles and profiles, 50,000 open obligations around now, and 50,000 incidents over five years
+with the reports they owe. Scale N multiplies departments,
 staff and records; the bureau-wide role holders (安全员, 局领导, 保密办 …) stay at the real
 bureau's headcount, so every obligation has the same recipients whatever the scale.
 
 Everything is written with bulk inserts that still record history (DESIGN.md pitfall 5):
-``bulk_create_with_history`` for departments, profiles and obligations, and group memberships
-through the ``User.groups`` through table. Passwords are hashed once and reused. The random
+``bulk_create_with_history`` for departments, profiles, obligations and incidents, and group
+memberships through the ``User.groups`` through table. Passwords are hashed once and reused. The random
 choices come from a seeded generator, so two runs with one seed write the same data.
 
 Generated rows are recognisable: usernames start with ``gen.`` and generated departments' codes
 with ``G``. A database that already holds generated data is refused (``GeneratedDataExists``).
 
-Later apps add their records (assets, media, incidents …) as further steps in ``generate()``.
+Later apps add their records (assets, media …) as further steps in ``generate()``.
 """
 
 import random
@@ -25,11 +26,14 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from incidents.categories import SUBCATEGORIES, Category, Grade, minimum_grade_for
+from incidents.models import Incident, IncidentUserObjectPermission, ReportingRule, TimelineEntry
 from szmz_security.obligations.models import Obligation
 from szmz_security.obligations.services import _next_reminder, _stages_to_send, reminder_stages
 from szmz_security.org.demo import DEMO_PASSWORD, DEPARTMENTS
@@ -44,6 +48,7 @@ CHANGE_REASON = "generate_data 生成的测试数据"
 DEPARTMENTS_PER_SCALE = 40
 USERS_PER_SCALE = 1000
 OBLIGATIONS_PER_SCALE = 50_000
+INCIDENTS_PER_SCALE = 50_000
 
 # Bureau-wide role holders, the real bureau's headcount at every scale:
 # role codes, 职务, preferred department code (falls back to the first department), how many.
@@ -168,6 +173,8 @@ class Summary:
     history_rows: int = 0
     timings: list = field(default_factory=list)  # (step, seconds)
     staff_username: str = ""  # a plain 工作人员 of one department, for the dashboard benchmark
+    incidents: int = 0
+    incident_obligations: int = 0  # the reports incidents owe (open, met, waived), on top of ``obligations``
 
 
 def scaled(per_scale, scale, minimum=1):
@@ -236,8 +243,21 @@ def generate(scale=1.0, *, seed=2026, reminders="swept", now=None, log=None):
             now,
             reminders,
         )
+        summary.incidents, summary.incident_obligations = step(
+            "incidents",
+            _incidents,
+            departments,
+            members,
+            scaled(INCIDENTS_PER_SCALE, scale),
+            rng,
+            now,
+            reminders,
+        )
         summary.history_rows = (
-            Department.history.count() + StaffProfile.history.count() + Obligation.history.count()
+            Department.history.count()
+            + StaffProfile.history.count()
+            + Obligation.history.count()
+            + Incident.history.count()
         )
     return summary
 
