@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from incidents.api.views import IncidentViewSet
+from publishing.api.filter import filter_check
 
 from .auditlog.api.views import AuditEventViewSet
 from .obligations.api.views import NotificationViewSet, ObligationViewSet
@@ -17,6 +18,7 @@ router.register("incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
     path("me/", me, name="me"),
+    path("filter/check/", filter_check, name="filter_check"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -224,6 +224,8 @@ CELERY_BEAT_SCHEDULE = {
     "obligations-sweep": {"task": "obligations.sweep", "schedule": 60.0},
     "notifications-deliver-email": {"task": "obligations.deliver_email", "schedule": 60.0},
     "auditlog-purge": {"task": "auditlog.purge_expired", "schedule": 24 * 3600.0},
+    # Idempotent: ensures last month's harmful-content report obligation (10 §4) exists.
+    "publishing-report-obligation": {"task": "publishing.ensure_report_obligation", "schedule": 24 * 3600.0},
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
@@ -241,6 +243,12 @@ OBLIGATION_REMINDER_STAGES = [
 OBLIGATION_DUE_SOON_HOURS = env.int("OBLIGATION_DUE_SOON_HOURS", default=24)
 OBLIGATION_SWEEP_BATCH = 500
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=8)
+
+# --- Publishing (chapter 10) ------------------------------------------------------------------
+# The department that owes the monthly harmful-content report (10 §4), by code.
+PUBLISHING_REPORT_DEPARTMENT = env.str("PUBLISHING_REPORT_DEPARTMENT", default="XXZX")
+# Message-board submissions allowed per client address per minute.
+PUBLISHING_BOARD_RATE = env.int("PUBLISHING_BOARD_RATE", default=3)
 
 # --- Audit log (DESIGN.md §5) -----------------------------------------------------------------
 # 网络安全法 Art. 21(3): network logs kept at least six months, hence 180 days by default; the

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("szmz_security.obligations.urls")),
     path("audit-log/", include("szmz_security.auditlog.urls")),
     path("incidents/", include("incidents.urls")),
+    path("", include("publishing.urls")),
     path("api/", include(("szmz_security.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -55,9 +55,9 @@ def grade_badge(incident):
 
 
 def next_obligation(incident):
-    """The nearest open obligation, from the list's prefetch (``open_obligations``, by due date)."""
+    """The nearest open obligation, from the list's prefetch (``open_obligations``, unordered)."""
     pending = getattr(incident, "open_obligations", None)
-    return pending[0] if pending else None
+    return min(pending, key=lambda obligation: (obligation.due_at, obligation.pk)) if pending else None
 
 
 def obligation_name(obligation):

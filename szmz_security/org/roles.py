@@ -29,13 +29,13 @@ STAFF = Role(
     "staff",
     "工作人员",
     "报告安全事件、申请介质借用、提交信息发布；查看本部门记录。",
-    ("incidents.add_incident",),
+    ("incidents.add_incident", "publishing.add_publication"),
 )
 DEPARTMENT_HEAD = Role(
     "department_head",
     "处室负责人",
     "审批本部门的申请，管理本部门的记录。",
-    ("org.manage_department_records", "incidents.add_incident"),
+    ("org.manage_department_records", "incidents.add_incident", "publishing.add_publication"),
 )
 SECURITY_OFFICER = Role(
     "security_officer",
@@ -56,7 +56,16 @@ INFORMATION_OFFICER = Role(
     "information_officer",
     "信息员",
     "审核对外发布的信息，维护敏感词库。",
-    ("publishing.*", "incidents.add_incident"),
+    (
+        "publishing.add_*",
+        "publishing.change_*",
+        "publishing.delete_*",
+        "publishing.view_*",
+        "publishing.review_publication",
+        "publishing.publish_publication",
+        "publishing.override_filter",
+        "incidents.add_incident",
+    ),
 )
 LEADERSHIP = Role(
     "leadership",

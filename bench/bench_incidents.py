@@ -1,0 +1,95 @@
+"""The incident list (incidents/views.py ``IncidentListView``) through Django's test client.
+
+Issue 3: "the incident list for a department user with 50,000 incidents (median and p95 ms,
+queries per page)". Measured for a plain 工作人员 of one department (sees that department's
+unrestricted incidents and what they reported themselves) and, for comparison, for a 安全员 (global
+permission, sees every incident): page 1 (the newest) and a deep page, each requested ``REQUESTS``
+times after a warm-up. The queries per page must not depend on the row count or the page
+(DESIGN.md "Scale to plan for").
+"""
+
+import re
+import time
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.common import Row, median, percentile
+from incidents.models import Incident
+
+REQUESTS = 30
+WARM_UP = 3
+DEEP_PAGE = 50
+PER_PAGE = 25  # szmz_security.core.views.ObjectListView.paginate_by
+STAFF = "工作人员"
+URL = "/incidents/"
+
+
+def measure(client, url, label):
+    for _ in range(WARM_UP):
+        client.get(url)
+    timings = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append(1000 * (time.perf_counter() - started))
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code} for {label}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    shown = len(set(re.findall(rb'href="/incidents/(\d+)/"', response.content)))
+    if shown != PER_PAGE:
+        raise RuntimeError(f"{url} shows {shown} incidents for {label}, not {PER_PAGE}")
+    return median(timings), percentile(timings, 0.95), len(queries)
+
+
+def measure_user(user, deep_page):
+    client = Client()
+    client.force_login(user)
+    return {
+        "page 1": measure(client, URL, user.username),
+        f"page {deep_page}": measure(client, f"{URL}?page={deep_page}", user.username),
+    }
+
+
+def run(ctx):
+    user_model = get_user_model()
+    staff = user_model.objects.get(username=ctx.summary.staff_username)
+    officer = user_model.objects.get(username="gen.security-officer1")
+    staff_sees = Incident.objects.visible_to(staff).count()
+    officer_sees = Incident.objects.visible_to(officer).count()
+    # The same deep page for both, one the department user has (at --quick there are fewer than 50).
+    deep_page = max(2, min(DEEP_PAGE, staff_sees // PER_PAGE))
+    staff_figures = measure_user(staff, deep_page)
+    officer_figures = measure_user(officer, deep_page)
+
+    rows = [
+        Row("incidents in the database", Incident.objects.count(), "rows"),
+        Row("工作人员: incidents visible", staff_sees, "rows"),
+        Row("安全员: incidents visible", officer_sees, "rows", officer_sees / staff_sees, STAFF),
+    ]
+    for page, (staff_median, staff_p95, staff_queries) in staff_figures.items():
+        officer_median, officer_p95, officer_queries = officer_figures[page]
+        rows += [
+            Row(f"工作人员 {page}: median of {REQUESTS}", staff_median, "ms"),
+            Row(f"工作人员 {page}: p95 of {REQUESTS}", staff_p95, "ms"),
+            Row(f"工作人员 {page}: SQL queries", staff_queries, "queries"),
+            Row(
+                f"安全员 {page}: median of {REQUESTS}",
+                officer_median,
+                "ms",
+                officer_median / staff_median,
+                STAFF,
+            ),
+            Row(f"安全员 {page}: p95 of {REQUESTS}", officer_p95, "ms", officer_p95 / staff_p95, STAFF),
+            Row(
+                f"安全员 {page}: SQL queries",
+                officer_queries,
+                "queries",
+                officer_queries / staff_queries,
+                STAFF,
+            ),
+        ]
+    return rows

@@ -1,0 +1,72 @@
+"""``POST /api/filter/check/``: the sensitive-word filter for the website's CMS and other callers."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from .. import wordfilter
+from ..models import WordCategory, WordLevel
+
+MAX_TEXT_CHARS = 1_000_000  # about 1 MB of text; larger documents are checked in parts by the caller
+
+
+class FilterCheckRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        label="待检查文本",
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=MAX_TEXT_CHARS,
+        error_messages={
+            "invalid": "text 必须是字符串。",
+            "max_length": f"text 过长：最多 {MAX_TEXT_CHARS:,} 个字符。",
+            "required": "缺少 text 字段。",
+            "null": "text 不能为 null。",
+        },
+    )
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"text": ['请求体应为 JSON 对象：{"text": "…"}。']})
+        # CharField would accept numbers and booleans (str(42)); the CMS must send a string.
+        if "text" in data and data["text"] is not None and not isinstance(data["text"], str):
+            raise serializers.ValidationError({"text": ["text 必须是字符串。"]})
+        return super().to_internal_value(data)
+
+
+class FilterHitSerializer(serializers.Serializer):
+    word = serializers.CharField(label="命中的敏感词（词库中的写法）")
+    category = serializers.ChoiceField(label="类别", choices=WordCategory.choices)
+    level = serializers.ChoiceField(label="级别", choices=WordLevel.choices)
+    start = serializers.IntegerField(label="在原文中的起始位置（字符，含）")
+    end = serializers.IntegerField(label="在原文中的结束位置（字符，不含）")
+
+
+class FilterCheckResponseSerializer(serializers.Serializer):
+    hits = FilterHitSerializer(many=True)
+    blocked = serializers.BooleanField(label="含拦截级敏感词")
+    needs_review = serializers.BooleanField(label="含须人工审核的敏感词")
+
+
+@extend_schema(
+    operation_id="filter_check",
+    request=FilterCheckRequestSerializer,
+    responses={200: FilterCheckResponseSerializer},
+    examples=[OpenApiExample("命中", request_only=True, value={"text": "网上赌.博平台"})],
+    tags=["filter"],
+)
+@api_view(["POST"])
+def filter_check(request):
+    """Check a text against the active sensitive-word list. Positions are character offsets
+    (Unicode code points) in the text as sent; evasions (full-width, case, inserted spaces,
+    punctuation, symbols, zero-width characters, traditional characters) are matched."""
+    serializer = FilterCheckRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    hits = wordfilter.check(serializer.validated_data["text"])
+    return Response(
+        {
+            "hits": [hit.as_dict() for hit in hits],
+            "blocked": wordfilter.blocking(hits),
+            "needs_review": wordfilter.needs_review(hits),
+        }
+    )

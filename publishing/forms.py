@@ -1,0 +1,80 @@
+"""Publishing forms: thin shells over ``services`` (the rules live there)."""
+
+from django import forms
+
+from incidents.forms import MultipleFileField, add_service_errors, datetime_input
+from szmz_security.core.forms import BootstrapFormMixin
+
+from . import services
+from .models import BoardMessage, Publication
+
+__all__ = ["BoardMessageForm", "DecisionForm", "PublicationForm", "ReportForm", "add_service_errors"]
+
+MAX_ATTACHMENT_MB = 20
+
+
+class PublicationForm(BootstrapFormMixin, forms.ModelForm):
+    attachments = MultipleFileField(
+        label="附件", required=False, help_text=f"可选，可多选；每个不超过 {MAX_ATTACHMENT_MB} MB。"
+    )
+
+    class Meta:
+        model = Publication
+        fields = ["title", "department", "channel", "is_major", "planned_at", "body"]
+        widgets = {"planned_at": datetime_input(), "body": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        departments = services.creatable_departments(user)
+        self.fields["department"].queryset = departments
+        self.fields["department"].empty_label = None
+        if not self.instance.pk:
+            self.fields["department"].initial = departments.filter(group__user=user).first()
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        for uploaded in files:
+            if uploaded.size > MAX_ATTACHMENT_MB * 1024 * 1024:
+                self.add_error("attachments", f"{uploaded.name}：超过 {MAX_ATTACHMENT_MB} MB。")
+        return files
+
+
+class DecisionForm(BootstrapFormMixin, forms.Form):
+    """One decision of the chain; the comment is required for 退回修改/否决/放行 (by the service)."""
+
+    ACTIONS = [
+        ("submit", "提交审批"),
+        ("approve", "同意"),
+        ("return", "退回修改"),
+        ("reject", "否决"),
+        ("override", "放行审核级敏感词"),
+        ("publish", "发布"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
+    expected_state = forms.ChoiceField(
+        choices=[("", "")] + list(Publication.State.choices), required=False, widget=forms.HiddenInput
+    )
+    comment = forms.CharField(
+        label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BoardMessageForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label="您的称呼", max_length=50)
+    contact = forms.CharField(
+        label="联系方式", max_length=100, required=False, help_text="选填，不公开显示。"
+    )
+    text = forms.CharField(
+        label="留言内容",
+        max_length=BoardMessage._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReportForm(BootstrapFormMixin, forms.Form):
+    month = forms.DateField(
+        label="月份",
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
