@@ -136,6 +136,10 @@ class SensitiveWordAdmin(SimpleHistoryAdmin):
         )
         return TemplateResponse(request, "admin/publishing/sensitiveword/test.html", context)
 
+    def delete_queryset(self, request, queryset):
+        with wordfilter.batch_changes():  # one version bump, not one per word
+            super().delete_queryset(request, queryset)
+
     def _bulk_set(self, request, queryset, **values):
         objects = list(queryset)
         for obj in objects:

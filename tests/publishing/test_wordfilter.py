@@ -534,3 +534,28 @@ def test_lone_surrogates_and_control_characters_do_not_break_the_filter(staff):
     assert response.status_code == 400 and "text" in response.json()
     response = client.post(URL, '{"text": "\\u0007\\u8d4c\\u200b\\u535a"}', content_type="application/json")
     assert response.status_code == 200 and response.json()["hits"][0]["end"] == 4
+
+
+def test_admin_bulk_delete_bumps_the_version_once(admin_client):
+    entries = [word(text) for text in ("赌博", "博彩", "六合彩")]
+    version = WordListVersion.objects.get().version
+    response = admin_client.post(
+        reverse("admin:publishing_sensitiveword_changelist"),
+        {"action": "delete_selected", "_selected_action": [e.pk for e in entries], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not SensitiveWord.objects.exists()
+    assert WordListVersion.objects.get().version == version + 1
+    assert check("赌博博彩") == []
+
+
+def test_batch_changes_bumps_once_and_nests():
+    first = word("赌博")
+    version = WordListVersion.objects.get().version
+    with wordfilter.batch_changes():
+        with wordfilter.batch_changes():
+            word("博彩")
+        first.delete()
+        assert WordListVersion.objects.get().version == version
+    assert WordListVersion.objects.get().version == version + 1
+    assert [hit.word for hit in check("赌博彩")] == ["博彩"]
