@@ -26,7 +26,9 @@ def file(department, reporter, **fields):
 def test_a_mistaken_filing_that_owes_nothing_may_be_deleted(client, head, staff, department):
     incident = file(department, staff, category=Category.FACILITY_FAULT)
     client.force_login(head)
-    assert client.get(reverse("incidents:incident_delete", args=[incident.pk])).status_code == 200  # confirm first
+    assert (
+        client.get(reverse("incidents:incident_delete", args=[incident.pk])).status_code == 200
+    )  # confirm first
     response = client.post(reverse("incidents:incident_delete", args=[incident.pk]))
     assert response.status_code == 302
     assert not Incident.objects.filter(pk=incident.pk).exists()
@@ -51,11 +53,17 @@ def test_an_accepted_incident_is_kept_even_when_it_owes_nothing(officer, staff, 
         services.delete_incident(incident, by=officer)
 
 
-def test_the_owner_of_a_corrective_action_may_add_evidence_and_complete_it(client, officer, staff, department):
+def test_the_owner_of_a_corrective_action_may_add_evidence_and_complete_it(
+    client, officer, staff, department
+):
     incident = file(department, staff)
     owner = UserFactory(username="fixer", roles=["staff"])  # of no department at all
     action = services.add_corrective_action(
-        incident, description="更换门禁控制器", owner=owner, due_at=timezone.now() + timedelta(days=7), by=officer
+        incident,
+        description="更换门禁控制器",
+        owner=owner,
+        due_at=timezone.now() + timedelta(days=7),
+        by=officer,
     )
     assert services.can_contribute(owner, incident)
     services.add_note(incident, text="已下单采购", by=owner)

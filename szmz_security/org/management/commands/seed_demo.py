@@ -15,6 +15,9 @@ from django.utils import timezone
 from incidents.categories import Category, Grade
 from incidents.models import Incident
 from incidents.services import file_incident
+from publishing.models import Channel, Publication
+from publishing.services import approve, create_publication, submit, submit_message
+from publishing.wordfilter import add_words
 from szmz_security.obligations.services import create_obligation, meet
 from szmz_security.org.demo import DEMO_PASSWORD, DEMO_USERS, DEPARTMENTS
 from szmz_security.org.models import Department, StaffProfile
@@ -33,6 +36,7 @@ class Command(BaseCommand):
             departments = self.seed_departments()
             users = self.seed_users(departments)
             self.seed_records(departments, users)
+            self.seed_publishing(departments, users)
         self.print_logins()
 
     def seed_departments(self):
@@ -131,6 +135,48 @@ class Command(BaseCommand):
             due_at=now + timedelta(days=5),
             created_at=now - timedelta(days=20),
         )
+
+    def seed_publishing(self, departments, users):
+        if Publication.objects.exists():
+            return
+        # A few illustrative entries; a bureau imports its real lists (admin → 敏感词 → 导入词表).
+        add_words(
+            [
+                {"word": "网络赌博", "category": "gambling", "level": "block"},
+                {"word": "博彩平台", "category": "gambling", "level": "block"},
+                {"word": "代开发票", "category": "advertising", "level": "block"},
+                {"word": "办证刻章", "category": "advertising", "level": "block"},
+                {"word": "加盟代理", "category": "advertising", "level": "review"},
+                {"word": "色情服务", "category": "pornography", "level": "block"},
+            ],
+            user=users["info"],
+        )
+        notice = create_publication(
+            Publication(
+                title="关于开展2026年养老服务机构安全检查的通知",
+                department=departments["YLFW"],
+                author=users["staff.ylfw"],
+                channel=Channel.PORTAL,
+                body="各区民政局：为做好养老服务机构安全管理工作，现将有关事项通知如下……",
+            ),
+            by=users["staff.ylfw"],
+        )
+        submit(notice, by=users["staff.ylfw"], comment="请审批")
+        approve(notice, by=users["head.ylfw"], comment="同意，请信息员审核")
+        create_publication(
+            Publication(
+                title="社会救助政策问答（草稿）",
+                department=departments["SHJZ"],
+                author=users["staff.shjz"],
+                channel=Channel.WECHAT,
+                body="问：最低生活保障如何申请？答：……",
+            ),
+            by=users["staff.shjz"],
+        )
+        submit_message(name="市民张先生", contact="138****0000", text="请问临时救助的申请材料有哪些？")
+        submit_message(
+            name="匿名", contact="", text="低价代开发票，联系微信……"
+        )  # held by the filter, kept in the archive
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready."))
