@@ -12,12 +12,14 @@ import re
 import time
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.common import Row, median, percentile
 from incidents.models import Incident
+from szmz_security.obligations.models import Obligation
 
 REQUESTS = 30
 WARM_UP = 3
@@ -65,8 +67,11 @@ def run(ctx):
     staff_figures = measure_user(staff, deep_page)
     officer_figures = measure_user(officer, deep_page)
 
+    owed = Obligation.objects.filter(subject_type=ContentType.objects.get_for_model(Incident))
     rows = [
         Row("incidents in the database", Incident.objects.count(), "rows"),
+        Row("their report obligations (all states)", owed.count(), "rows"),
+        Row("their report obligations still open", owed.open().count(), "rows"),
         Row("工作人员: incidents visible", staff_sees, "rows"),
         Row("安全员: incidents visible", officer_sees, "rows", officer_sees / staff_sees, STAFF),
     ]

@@ -9,9 +9,14 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    group_names = list(user.groups.values_list("name", flat=True))
-    return {
-        "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
-        "my_departments": list(Department.objects.filter(group__name__in=group_names)),
-        "my_roles": [role for role in ROLES if role.name in group_names],
-    }
+    # Computed once per request: django-tables2 renders its table with the request's context
+    # processors again, which would repeat these queries on every list page.
+    cached = getattr(request, "_portal_context", None)
+    if cached is None:
+        group_names = list(user.groups.values_list("name", flat=True))
+        cached = request._portal_context = {
+            "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+            "my_departments": list(Department.objects.filter(group__name__in=group_names)),
+            "my_roles": [role for role in ROLES if role.name in group_names],
+        }
+    return cached

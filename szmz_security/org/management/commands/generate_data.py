@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from szmz_security.core.generate import (
     DEPARTMENTS_PER_SCALE,
+    INCIDENTS_PER_SCALE,
     OBLIGATIONS_PER_SCALE,
     USERS_PER_SCALE,
     GeneratedDataExists,
@@ -16,12 +17,14 @@ from szmz_security.core.generate import (
 
 class Command(BaseCommand):
     help = (
-        "生成规模化测试数据：规模 1 约为 40 个部门、1000 名人员（含角色与档案）、5 万条待办义务；"
+        "生成规模化测试数据：规模 1 约为 40 个部门、1000 名人员（含角色与档案）、5 万条待办义务、"
+        "5 万起安全事件（含其报告义务）；"
         "--scale N 为 N 倍（可为小数，如 0.1）。数据一次性写入：数据库中已有生成数据（用户名以 gen. 开头）"
         "时拒绝运行，请换用新的数据库。生产环境（DEMO_DATA_ALLOWED=False）一律拒绝。 "
         f"Generate data at the bureau's scale: at scale 1 ~{DEPARTMENTS_PER_SCALE} departments (the "
         f"bureau's real names first), ~{USERS_PER_SCALE} staff with roles and profiles, "
-        f"{OBLIGATIONS_PER_SCALE:,} open obligations around now; --scale N writes N times as much "
+        f"{OBLIGATIONS_PER_SCALE:,} open obligations around now, {INCIDENTS_PER_SCALE:,} incidents with "
+        "the reports they owe; --scale N writes N times as much "
         "(fractions allowed). Not additive: refused when generated data (usernames 'gen.…') already "
         "exists, so use a fresh database. Always refused in production (DEMO_DATA_ALLOWED=False). "
         "Generated accounts share the demo password."
@@ -61,6 +64,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"已生成 / generated (scale {scale:g}): {summary.departments} 部门 departments, "
                 f"{summary.users} 人员 users, {summary.obligations} 义务 obligations, "
+                f"{summary.incidents} 安全事件 incidents ({summary.incident_obligations} 报告义务 reports owed), "
                 f"{summary.history_rows} 历史记录 history rows — {elapsed:.2f} s"
             )
         )
