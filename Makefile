@@ -63,7 +63,7 @@ run: $(STAMP)
 	@echo ""
 	@echo "  szmz-security: http://127.0.0.1:$(PORT)/   (Ctrl-C 停止 / to stop)"
 	@echo ""
-	export PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_PORT="$(PORT)"; \
+	export PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_PORT="$(PORT)" PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
 		exec $(VENV)/bin/honcho start -f Procfile.dev -e /dev/null
 
 # --- tests ------------------------------------------------------------------------------------
