@@ -376,32 +376,44 @@ def approve(publication, *, by, comment="", expected_state=None):
     return publication
 
 
-@transaction.atomic
-def return_for_changes(publication, *, by, comment, expected_state=None):
+def _turn_back(publication, *, by, comment, expected_state, to_state, action, label):
+    """退回修改 and 否决: the same decider, and a comment is required."""
     publication = _lock(publication)
-    _expect(publication, expected_state, "退回修改")
+    _expect(publication, expected_state, label)
     _require_decider(by, publication)
     if not (comment or "").strip():
-        raise ValidationError({"comment": "退回修改须填写意见。"})
+        raise ValidationError({"comment": f"{label}须填写意见。"})
     from_state = publication.state
-    publication.state = State.RETURNED
-    _save(publication, f"{State(from_state).label}：退回修改", by)
-    _step(publication, user=by, action=Action.RETURN, from_state=from_state, comment=comment.strip())
+    publication.state = to_state
+    _save(publication, f"{State(from_state).label}：{label}", by)
+    _step(publication, user=by, action=action, from_state=from_state, comment=comment.strip())
     return publication
+
+
+@transaction.atomic
+def return_for_changes(publication, *, by, comment, expected_state=None):
+    return _turn_back(
+        publication,
+        by=by,
+        comment=comment,
+        expected_state=expected_state,
+        to_state=State.RETURNED,
+        action=Action.RETURN,
+        label="退回修改",
+    )
 
 
 @transaction.atomic
 def reject(publication, *, by, comment, expected_state=None):
-    publication = _lock(publication)
-    _expect(publication, expected_state, "否决")
-    _require_decider(by, publication)
-    if not (comment or "").strip():
-        raise ValidationError({"comment": "否决须填写意见。"})
-    from_state = publication.state
-    publication.state = State.REJECTED
-    _save(publication, f"{State(from_state).label}：否决", by)
-    _step(publication, user=by, action=Action.REJECT, from_state=from_state, comment=comment.strip())
-    return publication
+    return _turn_back(
+        publication,
+        by=by,
+        comment=comment,
+        expected_state=expected_state,
+        to_state=State.REJECTED,
+        action=Action.REJECT,
+        label="否决",
+    )
 
 
 @transaction.atomic

@@ -31,22 +31,6 @@ from .forms import BoardMessageForm, DecisionForm, PublicationForm, ReportForm, 
 from .models import BoardMessage, HarmfulContentReport, Publication, PublicationAttachment
 from .tables import PublicationTable, state_badge
 
-
-class ReasonedForbiddenMixin:
-    """A refusal names its reason (the project's 403 page does not show one)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except PermissionDenied as error:
-            return forbidden(request, error)
-
-
-def forbidden(request, error):
-    reason = str(error) or "没有权限执行该操作。"
-    return render(request, "publishing/forbidden.html", {"reason": reason}, status=403)
-
-
 # --- publications --------------------------------------------------------------------------------
 
 
@@ -80,7 +64,7 @@ class PendingPublicationListView(PublicationListView):
         return services.pending_for(self.request.user, super().get_queryset())
 
 
-class PublicationEditView(ReasonedForbiddenMixin, ObjectEditView):
+class PublicationEditView(ObjectEditView):
     model = Publication
     form_class = PublicationForm
     template_name = "publishing/publication_edit.html"
@@ -178,7 +162,7 @@ class PublicationView(ObjectView):
         return context
 
 
-class PublicationActionView(ReasonedForbiddenMixin, PublicationView):
+class PublicationActionView(PublicationView):
     """A decision POSTed from the detail page: one service call. A refusal re-renders the page
     (400) with the reason and, for a filter hit, the words highlighted in place."""
 
@@ -234,8 +218,6 @@ def new_version(request, pk):
     publication = visible_object_or_404(Publication, request.user, pk)
     try:
         draft = services.new_version(publication, by=request.user)
-    except PermissionDenied as error:
-        return forbidden(request, error)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return redirect(publication)
