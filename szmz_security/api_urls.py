@@ -15,6 +15,9 @@ router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
 router.register("incidents", IncidentViewSet, basename="incident")
+# --- assets (register) ---
+# --- assets (network) ---
+# --- media_control ---
 
 urlpatterns = [
     path("me/", me, name="me"),

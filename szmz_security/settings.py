@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    "import_export",
     # The shared core (DESIGN.md "Layout"): one mechanism for each cross-cutting concern.
     "szmz_security.core",
     "szmz_security.org",
@@ -226,6 +227,18 @@ CELERY_BEAT_SCHEDULE = {
     "auditlog-purge": {"task": "auditlog.purge_expired", "schedule": 24 * 3600.0},
     # Idempotent: ensures last month's harmful-content report obligation (10 §4) exists.
     "publishing-report-obligation": {"task": "publishing.ensure_report_obligation", "schedule": 24 * 3600.0},
+    # Idempotent, hourly so that a missed run catches up: this month's IP/MAC reconciliation
+    # (7 §1) per zone in use, today's backup record (5 §5), this month's fire check (5 §7).
+    "assets-reconciliation-obligations": {
+        "task": "assets.ensure_reconciliation_obligations",
+        "schedule": 3600.0,
+    },
+    "assets-machine-room-obligations": {"task": "assets.ensure_machine_room_obligations", "schedule": 3600.0},
+    # Idempotent: this year's media inventory (清点) obligation per department holding media.
+    "media-inventory-obligations": {
+        "task": "media_control.ensure_inventory_obligations",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------

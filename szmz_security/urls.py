@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("szmz_security.obligations.urls")),
     path("audit-log/", include("szmz_security.auditlog.urls")),
     path("incidents/", include("incidents.urls")),
+    path("assets/", include("assets.urls")),
+    path("removable-media/", include("media_control.urls")),
     path("", include("publishing.urls")),
     path("api/", include(("szmz_security.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ Idempotent: running it twice changes nothing. Refused in production settings.
 """
 
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,6 +38,9 @@ class Command(BaseCommand):
             users = self.seed_users(departments)
             self.seed_records(departments, users)
             self.seed_publishing(departments, users)
+            # Each domain app adds a few records of its own (``<app>/demo.py``, idempotent).
+            for app_label in ("assets", "media_control"):
+                import_module(f"{app_label}.demo").seed(departments, users)
         self.print_logins()
 
     def seed_departments(self):

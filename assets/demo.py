@@ -1,0 +1,5 @@
+"""Demo records for ``manage.py seed_demo`` (idempotent)."""
+
+
+def seed(departments, users):
+    pass

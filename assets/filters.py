@@ -1,0 +1,7 @@
+# --- register, import/export, labels, compliance, machine room ---
+
+# --- end register ---
+
+# --- network: subnets, IP assignments, MACs, reconciliation ---
+
+# --- end network ---

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assets"
+
+urlpatterns = [
+    # --- register, import/export, labels, compliance, machine room ---
+    # --- end register ---
+    # --- network: subnets, IP assignments, MACs, reconciliation ---
+    # --- end network ---
+]
