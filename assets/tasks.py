@@ -1,0 +1,7 @@
+# --- register and machine room ---
+
+# --- end register ---
+
+# --- network and reconciliation ---
+
+# --- end network ---
