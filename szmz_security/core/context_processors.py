@@ -15,7 +15,7 @@ def portal(request):
     if cached is None:
         group_names = list(user.groups.values_list("name", flat=True))
         cached = request._portal_context = {
-            "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+            "unread_notifications": Notification.objects.unread_badge(user),
             "my_departments": list(Department.objects.filter(group__name__in=group_names)),
             "my_roles": [role for role in ROLES if role.name in group_names],
         }

@@ -145,12 +145,21 @@ class ObligationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Obligation, on_delete=models.CASCADE)
 
 
+BELL_COUNT_CAP = 99
+
+
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(recipient=user)
 
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+    def unread_badge(self, user):
+        """The bell's count, capped: counting at most 100 rows keeps it cheap for someone with
+        tens of thousands unread; anything over 99 shows as "99+"."""
+        count = self.filter(recipient=user, read_at__isnull=True)[: BELL_COUNT_CAP + 1].count()
+        return f"{BELL_COUNT_CAP}+" if count > BELL_COUNT_CAP else count
 
     def visible_to(self, user, action="view"):
         # Notifications are personal: each user sees only their own.

@@ -119,6 +119,6 @@ def notification_read(request, pk=None):
         mine = mine.filter(pk=pk)
     mine.update(read_at=timezone.now())
     if request.htmx:
-        unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+        unread = Notification.objects.unread_badge(request.user)
         return render(request, "includes/bell.html", {"unread_notifications": unread})
     return redirect(request.POST.get("next") or "obligations:notification_list")

@@ -279,3 +279,16 @@ def test_the_department_head_may_record_completion(client, head, obligation):
     assert response.status_code == 302
     obligation.refresh_from_db()
     assert obligation.state == Obligation.State.MET
+
+
+def test_bell_caps_a_large_unread_count_at_99_plus(client, staff):
+    Notification.objects.bulk_create(
+        Notification(recipient=staff, key=f"bulk:{n}", title=f"通知{n}") for n in range(120)
+    )
+    client.force_login(staff)
+    html = client.get("/").content.decode()
+    assert re.search(r'data-testid="unread-count"[^>]*>99\+<', html)
+    Notification.objects.filter(recipient=staff).exclude(key__in=["bulk:1", "bulk:2"]).update(
+        read_at=timezone.now()
+    )
+    assert unread_badge(client.get("/").content.decode()) == 2
