@@ -1,0 +1,31 @@
+from django import forms
+
+from szmz_security.core.forms import BootstrapFormMixin
+
+
+class AttestationForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label="确认说明",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="检查了什么、依据哪些材料（文件编号、存放位置、检查范围）。",
+        error_messages={"required": "请说明检查了什么、依据哪些材料。"},
+    )
+    valid_until = forms.DateField(
+        label="有效期至",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="默认按条款的检查频次计算；到期前将显示“即将到期”。",
+        error_messages={"required": "请填写有效期。", "invalid": "请输入有效日期，如 2026-12-31。"},
+    )
+
+
+class ApplicabilityForm(BootstrapFormMixin, forms.Form):
+    applicable = forms.TypedChoiceField(
+        label="判定",
+        choices=[("0", "不适用"), ("1", "适用")],
+        coerce=lambda value: value == "1",
+    )
+    reason = forms.CharField(
+        label="原因",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请说明原因。"},
+    )
