@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "szmz_security.org",
     "szmz_security.obligations",
     "szmz_security.auditlog",
+    "szmz_security.compliance",
     # Domain apps, one per regulation area.
     "incidents",
     "assets",
@@ -239,6 +240,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "media_control.ensure_inventory_obligations",
         "schedule": 24 * 3600.0,
     },
+    # Idempotent, hourly: this quarter's internal risk review with its checklist and obligation
+    # (4 §3), and this year's external assessment obligation (4 §4).
+    "audits-quarterly-review": {"task": "audits.ensure_quarterly_review", "schedule": 3600.0},
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
@@ -262,6 +266,47 @@ NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", def
 PUBLISHING_REPORT_DEPARTMENT = env.str("PUBLISHING_REPORT_DEPARTMENT", default="XXZX")
 # Message-board submissions allowed per client address per minute.
 PUBLISHING_BOARD_RATE = env.int("PUBLISHING_BOARD_RATE", default=3)
+
+# --- Assets (chapters 5, 6 §2–3, §6, §11, 7 §1) -------------------------------------------------
+# The department that owes each zone's monthly reconciliation (the obligation's owner), by code.
+ASSETS_RECONCILIATION_DEPARTMENT = env.str("ASSETS_RECONCILIATION_DEPARTMENT", default="XXZX")
+# Anti-virus signatures older than this many days put an in-use computer on the compliance list.
+ASSET_ANTIVIRUS_MAX_AGE_DAYS = env.int("ASSET_ANTIVIRUS_MAX_AGE_DAYS", default=30)
+# Import limits; files over ASSET_IMPORT_INLINE_ROWS rows run in the Celery task with a progress bar.
+ASSET_IMPORT_MAX_ROWS = env.int("ASSET_IMPORT_MAX_ROWS", default=20000)
+ASSET_IMPORT_MAX_MB = env.int("ASSET_IMPORT_MAX_MB", default=20)
+ASSET_IMPORT_INLINE_ROWS = env.int("ASSET_IMPORT_INLINE_ROWS", default=200)
+# Most labels printed on one PDF.
+ASSET_LABELS_MAX = env.int("ASSET_LABELS_MAX", default=1000)
+# The daily backup record (5 §5) is due at this local time each day.
+ASSET_BACKUP_DUE_TIME = env.str("ASSET_BACKUP_DUE_TIME", default="23:59:59")
+
+# --- Removable media (chapter 6 §4–5, §7) -------------------------------------------------------
+# Numbering scheme of the media ledger: {type} is U/HD/CD/SD/X, {year} the registration year,
+# {seq} the running number per type and year.
+MEDIA_NUMBER_FORMAT = env.str("MEDIA_NUMBER_FORMAT", default="SZMZ-{type}-{year}-{seq:04d}")
+# The annual inventory (清点) is due on this day of each year (MM-DD, local time, end of day).
+MEDIA_INVENTORY_DUE = env.str("MEDIA_INVENTORY_DUE", default="12-31")
+# Destruction certificates: size limit (MB) and accepted types.
+MEDIA_CERTIFICATE_MAX_MB = env.int("MEDIA_CERTIFICATE_MAX_MB", default=10)
+MEDIA_CERTIFICATE_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
+
+# --- Risk assessment (chapter 4) ---------------------------------------------------------------
+# The department that owns the quarterly reviews and the yearly external assessment, by code.
+AUDITS_REVIEW_DEPARTMENT = env.str("AUDITS_REVIEW_DEPARTMENT", default="XXZX")
+# Risk level cut-offs on likelihood × severity (1–25): a score at or above a cut-off has that
+# level (重大 / 较大 / 一般), below "general" it is 低. JSON, e.g. {"major": 15, "significant": 10, "general": 5}.
+AUDITS_RISK_CUTOFFS = env.json("AUDITS_RISK_CUTOFFS", default={"major": 15, "significant": 10, "general": 5})
+# The yearly external assessment (4 §4, 等级测评) is due on this day of each year (MM-DD, local).
+AUDITS_EXTERNAL_DUE = env.str("AUDITS_EXTERNAL_DUE", default="12-31")
+# Days a project has for its risk estimate (立项前) or go-live assessment once the gate opens.
+AUDITS_GATE_DAYS = env.int("AUDITS_GATE_DAYS", default=30)
+# Assessment reports: PDF only, at most this many MB.
+AUDITS_REPORT_MAX_MB = env.int("AUDITS_REPORT_MAX_MB", default=20)
+
+# --- Compliance (DESIGN.md §6) ----------------------------------------------------------------
+# How far back a compliance evaluation looks by default (days).
+COMPLIANCE_WINDOW_DAYS = env.int("COMPLIANCE_WINDOW_DAYS", default=365)
 
 # --- Audit log (DESIGN.md §5) -----------------------------------------------------------------
 # 网络安全法 Art. 21(3): network logs kept at least six months, hence 180 days by default; the
@@ -300,6 +345,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentGradeEnum": "incidents.categories.Grade",
         "IncidentStateEnum": "incidents.models.Incident.State",
         "ObligationStateEnum": "szmz_security.obligations.models.Obligation.State",
+        "ReconciliationStateEnum": "assets.models.Reconciliation.State",
+        "AssetTypeEnum": "assets.models.Asset.Type",
     },
 }
 
