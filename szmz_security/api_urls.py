@@ -2,7 +2,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from assets.api import views as assets_network_api
+from assets.api.views import AssetViewSet, MachineRoomViewSet
 from incidents.api.views import IncidentViewSet
+from media_control.api.views import MediumViewSet
 from publishing.api.filter import filter_check
 
 from .auditlog.api.views import AuditEventViewSet
@@ -16,8 +19,14 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
 router.register("incidents", IncidentViewSet, basename="incident")
 # --- assets (register) ---
+router.register("assets", AssetViewSet, basename="asset")
+router.register("machine-rooms", MachineRoomViewSet, basename="machineroom")
 # --- assets (network) ---
+router.register("subnets", assets_network_api.SubnetViewSet, basename="subnet")
+router.register("ip-assignments", assets_network_api.IPAssignmentViewSet, basename="ipassignment")
+router.register("reconciliations", assets_network_api.ReconciliationViewSet, basename="reconciliation")
 # --- media_control ---
+router.register("media", MediumViewSet, basename="medium")
 
 urlpatterns = [
     path("me/", me, name="me"),

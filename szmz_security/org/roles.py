@@ -29,13 +29,21 @@ STAFF = Role(
     "staff",
     "工作人员",
     "报告安全事件、申请介质借用、提交信息发布；查看本部门记录。",
-    ("incidents.add_incident", "publishing.add_publication"),
+    ("incidents.add_incident", "publishing.add_publication", "media_control.add_checkout"),
 )
 DEPARTMENT_HEAD = Role(
     "department_head",
     "处室负责人",
     "审批本部门的申请，管理本部门的记录。",
-    ("org.manage_department_records", "incidents.add_incident", "publishing.add_publication"),
+    (
+        "org.manage_department_records",
+        "incidents.add_incident",
+        "publishing.add_publication",
+        "media_control.add_medium",
+        "media_control.add_checkout",
+        "media_control.add_repairrequest",
+        "media_control.add_destructionrequest",
+    ),
 )
 SECURITY_OFFICER = Role(
     "security_officer",
@@ -50,6 +58,7 @@ SECURITY_OFFICER = Role(
         "obligations.change_obligation",
         "auditlog.view_auditevent",
         "auditlog.view_auditpurge",
+        "compliance.*",
     ),
 )
 INFORMATION_OFFICER = Role(
@@ -71,7 +80,8 @@ LEADERSHIP = Role(
     "leadership",
     "局领导",
     "审定重大发布，接收逾期升级通知；可查看全局记录。",
-    tuple(f"{app}.view_*" for app in DOMAIN_APPS) + ("obligations.view_obligation", "publishing.approve_*"),
+    tuple(f"{app}.view_*" for app in DOMAIN_APPS)
+    + ("obligations.view_obligation", "publishing.approve_*", "compliance.view_*"),
 )
 SECRECY_OFFICE = Role(
     "secrecy_office",
@@ -103,6 +113,7 @@ INSPECTOR = Role(
         "org.view_*",
         "obligations.view_*",
         "auditlog.view_*",
+        "compliance.view_*",
     ),
 )
 

@@ -1,0 +1,612 @@
+"""Asset import and export (django-import-export): CSV and XLSX with Chinese column headers.
+
+``AssetResource`` names the columns and converts each cell both ways (choices by their Chinese
+label or their code, 所属部门 by code or name, 责任人 by user name, 是/否, dates), so an export
+imports again unchanged. An import is validated whole first (``validate``): every bad row is
+reported with its line as the user sees it in the spreadsheet (header = line 1), the column and
+the reason; nothing is written unless every row is good, and then everything is written in one
+transaction with ``bulk_create_with_history`` / ``bulk_update_with_history`` (``write``). Large
+files run in the Celery task ``assets.run_import`` (``run_import``), recording progress in
+``AssetImport`` for the progress bar.
+"""
+
+import datetime as dt
+import io
+import logging
+from collections import defaultdict
+from pathlib import Path
+
+import tablib
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from import_export import fields, resources, widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from szmz_security.core.choices import NetworkZone, Secrecy
+from szmz_security.core.tasks import enqueue_on_commit
+from szmz_security.org.access import creatable_departments
+from szmz_security.org.models import Department
+
+from .models import Asset, AssetImport
+from .services import register_setting
+
+logger = logging.getLogger(__name__)
+
+FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+IMPORT_REASON_CREATE = "批量导入：新增"
+IMPORT_REASON_UPDATE = "批量导入：更新"
+PROGRESS_EVERY = 250
+MAX_STORED_ERRORS = 5000
+# SQLite allows 32,766 parameters per statement; stay well below any backend's limit.
+LOOKUP_CHUNK = 900
+
+
+# --- cells ----------------------------------------------------------------------------------------
+
+
+def cell_text(value):
+    """A cell as text: numbers typed into Excel (serials, asset numbers) without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its Chinese label (as exported) or its code; blank gives the field's default."""
+
+    def __init__(self, choices, label, default=""):
+        self.by_text = {}
+        for code, text in choices:
+            self.by_text[str(text)] = code
+            self.by_text[str(code).lower()] = code
+        self.labels = dict(choices)
+        self.label = label
+        self.default = default
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return self.default
+        code = self.by_text.get(text, self.by_text.get(text.lower()))
+        if code is None:
+            options = "、".join(str(label) for label in self.labels.values())
+            raise ValueError(f"“{text}”不是有效的{self.label}，可选：{options}。")
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.labels.get(value, value or ""))
+
+
+class YesNoWidget(widgets.Widget):
+    TRUE = {"是", "y", "yes", "true", "1", "√", "有"}
+    FALSE = {"否", "n", "no", "false", "0", "", "无"}
+
+    def __init__(self, label):
+        self.label = label
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = cell_text(value).lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(f"“{cell_text(value)}”无法识别，{self.label}请填写“是”或“否”。")
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class DateWidget(widgets.Widget):
+    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
+
+    def __init__(self, label):
+        self.label = label
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
+        for fmt in self.FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(f"“{text}”不是有效的日期，{self.label}请按 2024-03-15 的格式填写。")
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%Y-%m-%d") if value else ""
+
+
+class LookupWidget(widgets.Widget):
+    """A related row from a dictionary loaded once per file (no query per row)."""
+
+    def __init__(self, label, render_attribute):
+        self.label = label
+        self.render_attribute = render_attribute
+        self.lookup = {}
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return None
+        found = self.lookup.get(text)
+        if found is None:
+            raise ValueError(self.unknown(text))
+        return found
+
+    def unknown(self, text):
+        return f"未找到{self.label}“{text}”。"
+
+    def render(self, value, obj=None, **kwargs):
+        return getattr(value, self.render_attribute, "") if value is not None else ""
+
+
+class DepartmentWidget(LookupWidget):
+    def __init__(self):
+        super().__init__("部门", "name")
+
+    def load(self):
+        self.lookup = {}
+        for department in Department.objects.all():
+            self.lookup[department.code] = department
+            self.lookup[department.name] = department
+
+    def unknown(self, text):
+        return f"未找到部门“{text}”（请填写部门代码或名称）。"
+
+
+class UserWidget(LookupWidget):
+    def __init__(self):
+        super().__init__("责任人", "username")
+
+    def load(self, usernames):
+        users = get_user_model().objects.filter(is_active=True)
+        self.lookup = {}
+        names = sorted(usernames)
+        for start in range(0, len(names), LOOKUP_CHUNK):
+            for user in users.filter(username__in=names[start : start + LOOKUP_CHUNK]):
+                self.lookup[user.username] = user
+
+    def unknown(self, text):
+        return f"未找到在职用户“{text}”（请填写责任人的登录名）。"
+
+
+# --- the resource ---------------------------------------------------------------------------------
+
+
+def _field(attribute, column, widget):
+    return fields.Field(attribute=attribute, column_name=column, widget=widget)
+
+
+class AssetResource(resources.ModelResource):
+    number = _field("number", "固定资产编号", TextWidget())
+    type = _field("type", "类型", ChoiceWidget(Asset.Type.choices, "类型"))
+    name = _field("name", "名称", TextWidget())
+    model_number = _field("model_number", "型号", TextWidget())
+    serial = _field("serial", "序列号", TextWidget())
+    department = _field("department", "所属部门", DepartmentWidget())
+    custodian = _field("custodian", "责任人", UserWidget())
+    location = _field("location", "存放地点", TextWidget())
+    zone = _field("zone", "网络区域", ChoiceWidget(NetworkZone.choices, "网络区域"))
+    secrecy = _field("secrecy", "密级", ChoiceWidget(Secrecy.choices, "密级", default=Secrecy.NONE))
+    data_grade = _field("data_grade", "数据级别", ChoiceWidget(Asset.DataGrade.choices, "数据级别"))
+    critical_infrastructure = _field(
+        "critical_infrastructure", "关键信息基础设施", YesNoWidget("关键信息基础设施")
+    )
+    status = _field("status", "状态", ChoiceWidget(Asset.Status.choices, "状态", default=Asset.Status.IN_USE))
+    purchase_date = _field("purchase_date", "购置日期", DateWidget("购置日期"))
+    antivirus_product = _field("antivirus_product", "防病毒软件", TextWidget())
+    antivirus_updated_on = _field("antivirus_updated_on", "病毒库更新日期", DateWidget("病毒库更新日期"))
+    wireless_removed = _field("wireless_removed", "已拆除无线模块", YesNoWidget("已拆除无线模块"))
+
+    class Meta:
+        model = Asset
+        fields = (
+            "number",
+            "type",
+            "name",
+            "model_number",
+            "serial",
+            "department",
+            "custodian",
+            "location",
+            "zone",
+            "secrecy",
+            "data_grade",
+            "critical_infrastructure",
+            "status",
+            "purchase_date",
+            "antivirus_product",
+            "antivirus_updated_on",
+            "wireless_removed",
+        )
+        export_order = fields
+        import_id_fields = ("number",)
+
+
+FIELD_NAMES = AssetResource.Meta.fields
+REQUIRED = ("number", "type", "name", "department", "zone")
+
+
+def columns():
+    resource = AssetResource()
+    return [(name, resource.fields[name]) for name in FIELD_NAMES]
+
+
+COLUMN_LABELS = {name: field.column_name for name, field in columns()}
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def export_dataset(queryset):
+    """The assets as a tablib Dataset in the import format (one query: department and custodian
+    selected)."""
+    queryset = queryset.select_related("department", "custodian").order_by("number")
+    return AssetResource().export(queryset=queryset)
+
+
+def export_bytes(queryset, fmt):
+    dataset = export_dataset(queryset)
+    if fmt == "xlsx":
+        return dataset.export("xlsx")
+    # A BOM so that Excel opens the Chinese text correctly.
+    return ("\ufeff" + dataset.export("csv")).encode("utf-8")
+
+
+# --- reading a file -------------------------------------------------------------------------------
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read (type, encoding, header, size)."""
+
+
+def file_format(name):
+    fmt = FORMATS.get(Path(name or "").suffix.lower())
+    if fmt is None:
+        raise FileRefused("只接受 CSV（.csv）或 Excel（.xlsx）文件。")
+    return fmt
+
+
+def load_dataset(content, fmt):
+    """The rows of a CSV or XLSX file (bytes) as a Dataset whose headers are the file's own."""
+    if fmt == "csv":
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise FileRefused("无法识别文件编码，请以 UTF-8 或 GBK 编码保存 CSV 文件。")
+        if not text.strip():
+            raise FileRefused("文件是空的。")
+        try:
+            return tablib.Dataset().load(text, format="csv")
+        except Exception as error:  # noqa: BLE001 - tablib raises several kinds for a broken file
+            raise FileRefused(f"无法读取 CSV 文件：{error}") from error
+    try:
+        return tablib.Dataset().load(io.BytesIO(content), format="xlsx")
+    except Exception as error:  # noqa: BLE001 - openpyxl raises several kinds for a broken file
+        raise FileRefused("无法读取 Excel 文件，请确认是 .xlsx 格式（不支持旧的 .xls）。") from error
+
+
+def header_map(dataset):
+    """{field name: column index} for the file's headers; FileRefused naming missing columns."""
+    by_label = {label: name for name, label in COLUMN_LABELS.items()}
+    mapping = {}
+    for index, header in enumerate(dataset.headers or []):
+        name = by_label.get(cell_text(header))
+        if name is not None and name not in mapping:
+            mapping[name] = index
+    missing = [COLUMN_LABELS[name] for name in REQUIRED if name not in mapping]
+    if missing:
+        raise FileRefused(
+            "第 1 行（表头）缺少必填列：" + "、".join(missing) + "。请使用导出的文件或下载的模板。"
+        )
+    return mapping
+
+
+def data_rows(dataset):
+    """(line, row) for every non-empty row; line as in the spreadsheet (header = line 1)."""
+    for index, row in enumerate(dataset):
+        if any(cell_text(value) for value in row):
+            yield index + 2, row
+
+
+def check_size(dataset):
+    limit = int(register_setting("ASSET_IMPORT_MAX_ROWS"))
+    rows = sum(1 for _ in data_rows(dataset))
+    if rows == 0:
+        raise FileRefused("文件中没有数据行。")
+    if rows > limit:
+        raise FileRefused(f"文件有 {rows:,} 行数据，超过单次导入上限 {limit:,} 行，请拆分后分批导入。")
+    return rows
+
+
+# --- validation and writing -----------------------------------------------------------------------
+
+
+class Validation:
+    def __init__(self):
+        self.to_create = []
+        self.to_update = []
+        self.errors = []
+        self.error_count = 0
+        self.unchanged = 0
+
+    def error(self, line, field, message):
+        self.error_count += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            label = COLUMN_LABELS.get(field, "") if field else ""
+            self.errors.append({"line": line, "field": label, "message": message})
+
+    @property
+    def ok(self):
+        return self.error_count == 0
+
+
+def _chunks(values, size=LOOKUP_CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+ATTNAMES = [Asset._meta.get_field(name).attname for name in FIELD_NAMES]
+
+
+def snapshot(asset):
+    return [getattr(asset, attname) for attname in ATTNAMES]
+
+
+def validate(dataset, user, progress=None):
+    """Every row checked, nothing written: a ``Validation`` with the assets to create and to
+    update (rows identical to the stored asset are left alone and counted as unchanged), or the
+    errors (line, column, reason)."""
+    result = Validation()
+    mapping = header_map(dataset)
+    resource_fields = dict(columns())
+    resource_fields["department"].widget.load()
+    rows = list(data_rows(dataset))
+
+    def cell(row, name):
+        index = mapping.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+    if "custodian" in mapping:
+        resource_fields["custodian"].widget.load({cell_text(cell(row, "custodian")) for _line, row in rows})
+    numbers = {cell_text(cell(row, "number")) for _line, row in rows} - {""}
+    existing = {}
+    changeable = set()
+    for chunk in _chunks(numbers):
+        existing.update((asset.number, asset) for asset in Asset.objects.filter(number__in=chunk))
+        changeable.update(
+            Asset.objects.visible_to(user, "change").filter(number__in=chunk).values_list("number", flat=True)
+        )
+    allowed_departments = set(creatable_departments(user, Asset).values_list("pk", flat=True))
+    present = [name for name in FIELD_NAMES if name in mapping]
+    seen = {}
+
+    for done, (line, row) in enumerate(rows, start=1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+        number = cell_text(cell(row, "number"))
+        if not number:
+            result.error(line, "number", "固定资产编号不能为空。")
+            continue
+        if number in seen:
+            result.error(line, "number", f"编号“{number}”与第 {seen[number]} 行重复。")
+            continue
+        seen[number] = line
+        asset = existing.get(number)
+        creating = asset is None
+        if not creating and number not in changeable:
+            result.error(line, "number", f"编号“{number}”的资产已存在，您无权修改。")
+            continue
+        if creating:
+            asset = Asset(number=number)
+        old_department = asset.department_id
+        before = None if creating else snapshot(asset)
+        bad = set()
+        for name in present:
+            if name == "number":
+                continue
+            field = resource_fields[name]
+            try:
+                value = field.widget.clean(cell(row, name))
+            except ValueError as error:
+                result.error(line, name, str(error))
+                bad.add(name)
+                continue
+            if value is None and name == "department":
+                result.error(line, name, "所属部门不能为空。")
+                bad.add(name)
+                continue
+            setattr(asset, field.attribute, value)
+        if "department" not in bad:
+            department = asset.department
+            if not department.is_active:
+                result.error(line, "department", f"部门“{department.name}”已停用。")
+                bad.add("department")
+            elif (creating or department.pk != old_department) and department.pk not in allowed_departments:
+                result.error(line, "department", f"您不能为部门“{department.name}”登记资产。")
+                bad.add("department")
+        if bad:
+            continue
+        try:
+            asset.full_clean(
+                exclude=["department", "custodian"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    result.error(line, name if name in COLUMN_LABELS else None, message)
+            continue
+        if creating:
+            result.to_create.append(asset)
+        elif snapshot(asset) != before:
+            after = snapshot(asset)
+            # Only the columns that changed are written (Django's bulk_update costs per cell).
+            asset._import_changed = tuple(
+                name for name, old, new in zip(FIELD_NAMES, before, after, strict=True) if old != new
+            )
+            result.to_update.append(asset)
+        else:
+            result.unchanged += 1
+    if progress is not None:
+        progress(len(rows))
+    return result
+
+
+def write(result, user):
+    """All of it in one transaction, with history rows (bulk, so 10,000 rows take seconds)."""
+    with transaction.atomic():
+        if result.to_create:
+            bulk_create_with_history(
+                result.to_create,
+                Asset,
+                batch_size=500,
+                default_user=user,
+                default_change_reason=IMPORT_REASON_CREATE,
+            )
+        groups = defaultdict(list)
+        for asset in result.to_update:
+            groups[asset._import_changed].append(asset)
+        for changed, assets in groups.items():
+            bulk_update_with_history(
+                assets,
+                Asset,
+                list(changed),
+                # Django's bulk_update writes one CASE per column with a WHEN per row: small
+                # batches keep each statement cheap to build and to plan.
+                batch_size=100,
+                default_user=user,
+                default_change_reason=IMPORT_REASON_UPDATE,
+            )
+    return len(result.to_create), len(result.to_update)
+
+
+# --- the import as a job --------------------------------------------------------------------------
+
+
+def start_import(uploaded, user):
+    """Accept an uploaded file (FileRefused otherwise), record it, and run it: in this request
+    when small, otherwise in the Celery task ``assets.run_import``."""
+    fmt = file_format(uploaded.name)
+    limit_mb = int(register_setting("ASSET_IMPORT_MAX_MB"))
+    if uploaded.size > limit_mb * 1024 * 1024:
+        raise FileRefused(f"文件超过 {limit_mb} MB。")
+    content = uploaded.read()
+    dataset = load_dataset(content, fmt)
+    header_map(dataset)
+    rows = check_size(dataset)
+    uploaded.seek(0)
+    job = AssetImport(
+        original_name=Path(uploaded.name).name[:200], format=fmt, created_by=user, total_rows=rows
+    )
+    job.file.save(uploaded.name, uploaded, save=False)
+    job.save()
+    if rows <= int(register_setting("ASSET_IMPORT_INLINE_ROWS")):
+        run_import(job.pk)
+        job.refresh_from_db()
+    else:
+        enqueue_on_commit("assets.run_import", job.pk)
+    return job
+
+
+def run_import(import_id):
+    """Validate the whole file, then write it or nothing. Claimed with a compare-and-set, so a
+    redelivered task does not import twice."""
+    claimed = AssetImport.objects.filter(pk=import_id, state=AssetImport.State.PENDING).update(
+        state=AssetImport.State.RUNNING, processed_rows=0
+    )
+    if not claimed:
+        return None
+    job = AssetImport.objects.select_related("created_by").get(pk=import_id)
+    jobs = AssetImport.objects.filter(pk=import_id)
+    try:
+        with job.file.open("rb") as handle:
+            content = handle.read()
+        dataset = load_dataset(content, job.format)
+        rows = check_size(dataset)
+        jobs.update(total_rows=rows)
+        result = validate(dataset, job.created_by, progress=lambda done: jobs.update(processed_rows=done))
+        if not result.ok:
+            errors = result.errors
+            if result.error_count > len(errors):
+                errors.append(
+                    {
+                        "line": None,
+                        "field": "",
+                        "message": f"另有 {result.error_count - len(errors):,} 处错误未列出。",
+                    }
+                )
+            jobs.update(
+                state=AssetImport.State.FAILED,
+                errors=errors,
+                processed_rows=rows,
+                finished_at=timezone.now(),
+            )
+            return AssetImport.State.FAILED
+        created, updated = write(result, job.created_by)
+    except FileRefused as error:
+        jobs.update(
+            state=AssetImport.State.FAILED,
+            errors=[{"line": 1, "field": "", "message": str(error)}],
+            finished_at=timezone.now(),
+        )
+        return AssetImport.State.FAILED
+    except IntegrityError:
+        logger.warning("asset import %s: a number was taken meanwhile", import_id, exc_info=True)
+        jobs.update(
+            state=AssetImport.State.ERROR,
+            errors=[
+                {
+                    "line": None,
+                    "field": "",
+                    "message": "导入期间有相同编号的资产被登记，未写入任何数据，请重新导入。",
+                }
+            ],
+            finished_at=timezone.now(),
+        )
+        return AssetImport.State.ERROR
+    except Exception:
+        logger.exception("asset import %s failed", import_id)
+        jobs.update(
+            state=AssetImport.State.ERROR,
+            errors=[
+                {"line": None, "field": "", "message": "处理文件时出错，未写入任何数据。请联系系统管理员。"}
+            ],
+            finished_at=timezone.now(),
+        )
+        return AssetImport.State.ERROR
+    jobs.update(
+        state=AssetImport.State.DONE,
+        processed_rows=rows,
+        created_count=created,
+        updated_count=updated,
+        finished_at=timezone.now(),
+    )
+    return AssetImport.State.DONE
