@@ -9,17 +9,6 @@ from assets.models import IPAssignment, MacAddress, Reconciliation, Reconciliati
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """seed_demo posts message-board entries, which a per-address rate limit counts in the cache:
-    leave it empty for the next test that seeds the demo."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def counts():
     return tuple(
         model.objects.count()

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="audits.ensure_quarterly_review")
+def ensure_quarterly_review():
+    """Hourly (idempotent): this quarter's internal risk review, its checklist and obligation, and
+    this year's external-assessment obligation."""
+    review = services.ensure_quarterly_review()
+    return review.pk if review else None
