@@ -29,3 +29,38 @@ class ApplicabilityForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "请说明原因。"},
     )
+
+
+class InspectionReportForm(BootstrapFormMixin, forms.Form):
+    period_start = forms.DateField(
+        label="检查期间起",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请填写开始日期。", "invalid": "请输入有效日期，如 2026-01-01。"},
+    )
+    period_end = forms.DateField(
+        label="检查期间止",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="不能晚于今天；期间最长三年。",
+        error_messages={"required": "请填写结束日期。", "invalid": "请输入有效日期，如 2026-12-31。"},
+    )
+    framework = forms.ModelChoiceField(
+        label="框架",
+        queryset=None,
+        required=False,
+        empty_label="全部启用的框架",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Framework
+
+        self.fields["framework"].queryset = Framework.objects.filter(active=True)
+
+    def clean(self):
+        from .reports import validate_period
+
+        cleaned = super().clean()
+        for name, message in validate_period(cleaned.get("period_start"), cleaned.get("period_end")).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned

@@ -180,3 +180,71 @@ class ApplicabilityOverride(models.Model):
 
     def __str__(self):
         return f"{self.clause.code} {'适用' if self.applicable else '不适用'}"
+
+
+class InspectionReportQuerySet(models.QuerySet):
+    def visible_to(self, user, action="view"):
+        """Bureau-wide, like the dashboard: every report for holders of the compliance view
+        permission (officers, leadership, inspectors, administrators), none for anyone else."""
+        if not user.is_authenticated or not user.has_perm("compliance.view_clause"):
+            return self.none()
+        return self
+
+
+class InspectionReport(models.Model):
+    """One requested inspection PDF (信息安全合规检查报告) for a period: built by a Celery task,
+    never regenerated in place — each request is a new row."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "生成失败"
+
+    period_start = models.DateField("检查期间起")
+    period_end = models.DateField("检查期间止")
+    framework = models.ForeignKey(
+        Framework,
+        verbose_name="框架",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="留空为全部启用的框架。",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    step = models.CharField("当前步骤", max_length=100, blank=True)
+    file = models.FileField("报告文件", upload_to="compliance/reports/%Y/", blank=True)
+    pages = models.PositiveIntegerField("页数", default=0)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
+    error = models.TextField("错误信息", blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["progress", "step"])
+    objects = InspectionReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "合规检查报告"
+        verbose_name_plural = "合规检查报告"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"信息安全合规检查报告（{self.period_start:%Y-%m-%d} 至 {self.period_end:%Y-%m-%d}）"
+
+    def get_absolute_url(self):
+        return reverse("compliance:inspectionreport", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def state_badge(self):
+        return {"queued": "secondary", "running": "primary", "done": "success", "failed": "danger"}[
+            self.state
+        ]

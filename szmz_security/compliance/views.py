@@ -9,16 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.views.generic import FormView, TemplateView
+from django.utils import timezone
+from django.views.generic import DetailView, FormView, TemplateView
 
+from szmz_security.auditlog.models import AuditEvent
+from szmz_security.auditlog.services import record
 from szmz_security.core.views import ObjectHistoryView
 
-from . import services
+from . import reports, services
 from .evidence import STATUS_LABELS, STATUS_ORDER, Status
-from .forms import ApplicabilityForm, AttestationForm
-from .models import Chapter, Clause, Framework
+from .forms import ApplicabilityForm, AttestationForm, InspectionReportForm
+from .models import Chapter, Clause, Framework, InspectionReport
 
 
 class ComplianceAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -210,4 +214,91 @@ class ClauseHistoryView(ComplianceAccessMixin, ObjectHistoryView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(object_template="compliance/clause_base.html", clause=self.object)
+        return context
+
+
+# --- inspection reports (合规检查报告) --------------------------------------------------------------
+
+
+class InspectionReportListView(ComplianceAccessMixin, FormView):
+    """检查报告: the reports requested so far with their state, and the form to request one."""
+
+    template_name = "compliance/inspectionreport_list.html"
+    form_class = InspectionReportForm
+    paginate_by = 25
+
+    def get_initial(self):
+        today = timezone.localdate()
+        return {"period_start": today.replace(month=1, day=1), "period_end": today}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reports = InspectionReport.objects.select_related("framework", "requested_by__profile")
+        context.update(
+            title="合规检查报告",
+            page_obj=Paginator(reports, self.paginate_by).get_page(self.request.GET.get("page")),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            report = reports.request_report(by=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, "已提交生成申请，报告将在后台生成。")
+        return HttpResponseRedirect(report.get_absolute_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class InspectionReportView(ComplianceAccessMixin, DetailView):
+    """One report: its period, state and progress (polled every second until done), download."""
+
+    template_name = "compliance/inspectionreport.html"
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return InspectionReport.objects.select_related("framework", "requested_by__profile")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = str(self.object)
+        return context
+
+
+class InspectionReportProgressView(InspectionReportView):
+    template_name = "compliance/inspectionreport_progress.html"
+
+
+class InspectionReportDownloadView(ComplianceAccessMixin, DetailView):
+    """The finished PDF, for holders of the compliance view permission; logged as a print."""
+
+    def get_queryset(self):
+        return InspectionReport.objects.all()
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_object()
+        if report.state != InspectionReport.State.DONE or not report.file:
+            raise Http404("报告尚未生成。")
+        try:
+            handle = report.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("报告文件不存在。") from None
+        record(AuditEvent.Kind.PRINT, request=request, obj=report, pages=report.pages, size=report.size)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"合规检查报告-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.pdf",
+        )
+
+
+class InspectionReportHistoryView(ComplianceAccessMixin, ObjectHistoryView):
+    model = InspectionReport
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(object_template="compliance/inspectionreport_base.html", report=self.object)
         return context
