@@ -108,4 +108,105 @@ def seed(departments, users):
             ),
             by=officer,
         )
+    seed_governance(departments, users)
     return review
+
+
+def seed_governance(departments, users):
+    """Governance records: a roster one part-time officer short of 2 §1 (so the dashboard shows
+    the warning), a rota covering this week, a scan with an open finding, two log sources (one
+    below 网络安全法's six months), a training session with attendance, a privileged account."""
+    from . import governance
+    from .models import (
+        LogSource,
+        OfficerAppointment,
+        OnCallShift,
+        PrivilegedAccount,
+        SecurityScan,
+        TrainingSession,
+    )
+
+    xxzx = departments["XXZX"]
+    officer = users["officer"]
+    today = timezone.localdate()
+    year_start = datetime.date(today.year, 1, 1)
+    for username, kind, phone in (
+        ("officer", OfficerAppointment.Kind.FULL_TIME, "0755-88880001"),
+        ("officer2", OfficerAppointment.Kind.PART_TIME, "0755-88880002"),
+        ("sysadmin", OfficerAppointment.Kind.PART_TIME, "0755-88880003"),
+    ):
+        OfficerAppointment.objects.get_or_create(
+            person=users[username],
+            kind=kind,
+            defaults={"phone": phone, "appointed_on": year_start, "department": xxzx},
+        )
+    monday = today - datetime.timedelta(days=today.weekday())
+    for offset, username, phone in ((0, "officer", "13800000001"), (4, "officer2", "13800000002")):
+        starts = monday + datetime.timedelta(days=offset)
+        OnCallShift.objects.get_or_create(
+            starts_on=starts,
+            defaults={
+                "person": users[username],
+                "phone": phone,
+                "ends_on": starts + datetime.timedelta(days=3 if offset == 0 else 2),
+                "department": xxzx,
+            },
+        )
+    scan_system = "社会救助业务系统（演示）"
+    if not SecurityScan.objects.filter(system=scan_system).exists():
+        scan = SecurityScan(
+            scanned_on=today - datetime.timedelta(days=5),
+            tool="绿盟远程安全评估系统",
+            system=scan_system,
+            performed_by=officer,
+            summary="发现高危漏洞 1 个、中危 3 个，均已通知责任人。",
+            department=xxzx,
+        )
+        scan._change_reason = "演示数据"
+        scan.save()
+        governance.add_scan_finding(
+            scan,
+            severity="high",
+            description="Web 中间件版本过旧，存在远程代码执行漏洞（演示）",
+            owner=users["officer2"],
+            fix_due=today + datetime.timedelta(days=10),
+            by=officer,
+        )
+    for system, location, days in (
+        ("门户网站（演示）", "日志审计服务器 /data/logs/portal", 180),
+        ("OA 办公系统（演示）", "OA 服务器本地 /var/log/oa", 90),
+    ):
+        LogSource.objects.get_or_create(
+            system=system,
+            defaults={
+                "location": location,
+                "retention_days": days,
+                "last_verified_on": today - datetime.timedelta(days=20),
+                "verified_by": officer,
+                "department": xxzx,
+            },
+        )
+    session, created = TrainingSession.objects.get_or_create(
+        title="网络安全法与个人信息保护培训（演示）",
+        defaults={
+            "held_on": today - datetime.timedelta(days=14),
+            "trainer": "市网信办讲师",
+            "audience": "全体安全员及各处室信息员",
+            "hours": 2,
+            "department": xxzx,
+        },
+    )
+    if created:
+        governance.record_attendance(session, users=[officer, users["officer2"], users["info"]])
+        governance.record_attendance(session, users=[users["sysadmin"]], attended=False)
+    PrivilegedAccount.objects.get_or_create(
+        system="核心业务数据库（演示）",
+        account_name="dbadmin",
+        defaults={
+            "holder": users["sysadmin"],
+            "approved_by": users["leader"],
+            "approved_on": today - datetime.timedelta(days=120),
+            "password_interval_days": 90,
+            "department": xxzx,
+        },
+    )

@@ -103,6 +103,9 @@ def ensure_quarterly_review(today=None):
     if department is None:
         return None
     ensure_external_obligation(today.year, department=department)
+    from .governance import ensure_yearly_account_review
+
+    ensure_yearly_account_review(today, department=department)
     year, quarter = quarter_of(today)
     review, created = QuarterlyReview.objects.select_for_update().get_or_create(
         year=year, quarter=quarter, defaults={"department": department}

@@ -6,6 +6,6 @@ from . import services
 @shared_task(name="audits.ensure_quarterly_review")
 def ensure_quarterly_review():
     """Hourly (idempotent): this quarter's internal risk review, its checklist and obligation, and
-    this year's external-assessment obligation."""
+    this year's external-assessment obligation, and this year's account review (7 §2)."""
     review = services.ensure_quarterly_review()
     return review.pk if review else None

@@ -4,6 +4,7 @@ its heat map. Views stay thin: each action calls one service; a refused action r
 detail page (400) with the error next to the field; PermissionDenied is 403, an invisible record 404.
 """
 
+import datetime
 import io
 
 from django.contrib import messages
@@ -651,6 +652,543 @@ class RiskCloseView(ActionMixin, RiskView):
     def perform(self, form, risk):
         services.close_risk(risk, by=self.request.user, reason=form.cleaned_data["reason"])
         return "风险已关闭。"
+
+
+# === governance records ===================================================================================
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from szmz_security.org.models import Department  # noqa: E402
+
+from . import governance  # noqa: E402
+from .filters import (  # noqa: E402
+    AccountReviewFilterSet,
+    LogSourceFilterSet,
+    OfficerAppointmentFilterSet,
+    OnCallShiftFilterSet,
+    PatchRecordFilterSet,
+    PrivilegedAccountFilterSet,
+    SecurityScanFilterSet,
+    TrainingSessionFilterSet,
+)
+from .forms import (  # noqa: E402
+    AccountReviewCloseForm,
+    AttendanceForm,
+    LogSourceForm,
+    OfficerAppointmentForm,
+    OnCallShiftForm,
+    PasswordChangeForm,
+    PatchRecordForm,
+    PrivilegedAccountForm,
+    ScanFindingFixForm,
+    ScanFindingForm,
+    SecurityScanForm,
+    TrainingSessionForm,
+)
+from .models import (  # noqa: E402
+    AccountReview,
+    LogSource,
+    OfficerAppointment,
+    OnCallShift,
+    PatchRecord,
+    PrivilegedAccount,
+    SecurityScan,
+    TrainingSession,
+)
+from .tables import (  # noqa: E402
+    AccountReviewTable,
+    LogSourceTable,
+    OfficerAppointmentTable,
+    OnCallShiftTable,
+    PatchRecordTable,
+    PrivilegedAccountTable,
+    SecurityScanTable,
+    TrainingSessionTable,
+)
+
+
+def field_rows(obj, exclude=("id", "password_due_on")):
+    """(label, text) for each concrete field of a record, for the detail pages' 基本信息 card."""
+    from szmz_security.org.models import display_name
+
+    User = get_user_model()
+    rows = []
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude or field.name.endswith("_ptr"):
+            continue
+        if field.is_relation:
+            value = getattr(obj, field.name)
+            text = (
+                display_name(value) if isinstance(value, User) else (str(value) if value is not None else "—")
+            )
+        elif field.choices:
+            text = getattr(obj, f"get_{field.name}_display")()
+        else:
+            value = getattr(obj, field.name)
+            if isinstance(value, bool):
+                text = "是" if value else "否"
+            elif isinstance(value, datetime.datetime):
+                text = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            elif isinstance(value, datetime.date):
+                text = value.strftime("%Y-%m-%d")
+            else:
+                text = "—" if value in (None, "") else str(value)
+        rows.append((field.verbose_name, text))
+    return rows
+
+
+class FieldRowsMixin:
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["field_rows"] = field_rows(self.object)
+        return context
+
+
+class CheckedEditView(ObjectEditView):
+    """Create or edit, with a service rule (``check``) whose ValidationError is shown next to
+    its field (400); nothing is saved when it refuses."""
+
+    check = None
+    reason = "登记"
+
+    def save_form(self, form):
+        obj = form.save(commit=False)
+        if self.check is not None:
+            type(self).check(obj)
+        obj._change_reason = self.reason if obj.pk is None else "修改"
+        obj.save()
+        form.save_m2m()
+        return obj
+
+    def form_valid(self, form):
+        creating = form.instance.pk is None
+        try:
+            with transaction.atomic():
+                self.object = self.save_form(form)
+        except ValidationError as error:
+            if creating:
+                form.instance.pk = None
+                form.instance._state.adding = True
+                self.object = None
+            add_service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, f"已保存：{self.object}")
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+# --- the security-officer roster (2 §1) -------------------------------------------------------------------
+
+
+class OfficerAppointmentListView(ObjectListView):
+    model = OfficerAppointment
+    table_class = OfficerAppointmentTable
+    filterset_class = OfficerAppointmentFilterSet
+    template_name = "audits/officerappointment_list.html"
+    title = "安全员名册"
+    export_filename = "security-officers"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person__profile", "department")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["roster"] = governance.roster_status()
+        return context
+
+
+class OfficerAppointmentView(FieldRowsMixin, ObjectView):
+    model = OfficerAppointment
+    template_name = "audits/governance_object.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person__profile", "department")
+
+
+class OfficerAppointmentEditView(CheckedEditView):
+    model = OfficerAppointment
+    form_class = OfficerAppointmentForm
+    check = governance.clean_appointment
+    reason = "任命安全员"
+
+
+class OfficerAppointmentHistoryView(ObjectHistoryView):
+    model = OfficerAppointment
+
+
+# --- the 24-hour on-call rota (3 §3) ---------------------------------------------------------------------
+
+
+class OnCallShiftListView(ObjectListView):
+    model = OnCallShift
+    table_class = OnCallShiftTable
+    filterset_class = OnCallShiftFilterSet
+    template_name = "audits/oncallshift_list.html"
+    title = "24小时值班表"
+    export_filename = "on-call-rota"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person__profile", "department")
+
+
+class OnCallTodayView(LoginRequiredMixin, TemplateView):
+    """今日值班: who answers today, and the days of the coming fortnight with nobody on call."""
+
+    template_name = "audits/oncall_today.html"
+    days_ahead = 14
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not user.has_perm("audits.view_oncallshift") and not OnCallShift.objects.visible_to(user).exists():
+            raise Http404("无权查看值班表。")
+        today = timezone.localdate()
+        end = today + datetime.timedelta(days=self.days_ahead - 1)
+        visible = OnCallShift.objects.visible_to(user)
+        return {
+            **super().get_context_data(**kwargs),
+            "title": "今日值班",
+            "today": today,
+            "end": end,
+            "shifts": list(governance.on_call(today).filter(pk__in=visible.values("pk"))),
+            "gaps": governance.rota_gaps(today, end),
+        }
+
+
+class OnCallShiftView(FieldRowsMixin, ObjectView):
+    model = OnCallShift
+    template_name = "audits/governance_object.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person__profile", "department")
+
+
+class OnCallShiftEditView(CheckedEditView):
+    model = OnCallShift
+    form_class = OnCallShiftForm
+    check = governance.clean_shift
+    reason = "安排值班"
+
+
+class OnCallShiftHistoryView(ObjectHistoryView):
+    model = OnCallShift
+
+
+# --- security scans and patches (2 §6, 8 §2) ---------------------------------------------------------------
+
+
+class SecurityScanListView(ObjectListView):
+    model = SecurityScan
+    table_class = SecurityScanTable
+    filterset_class = SecurityScanFilterSet
+    title = "安全检测记录"
+    export_filename = "security-scans"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("performed_by__profile", "department")
+            .annotate(
+                finding_count=Count("findings", distinct=True),
+                open_count=Count("findings", filter=Q(findings__fixed_on__isnull=True), distinct=True),
+            )
+        )
+
+
+class SecurityScanView(FieldRowsMixin, DetailFormsMixin, ObjectView):
+    model = SecurityScan
+    template_name = "audits/securityscan.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("performed_by__profile", "department")
+
+    def default_forms(self):
+        return {"finding_form": ScanFindingForm(), "fix_form": ScanFindingFixForm()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["findings"] = list(self.object.findings.select_related("owner__profile", "obligation"))
+        return context
+
+
+class SecurityScanEditView(CheckedEditView):
+    model = SecurityScan
+    form_class = SecurityScanForm
+    reason = "登记安全检测"
+
+
+class SecurityScanHistoryView(ObjectHistoryView):
+    model = SecurityScan
+
+
+class ScanFindingAddView(ActionMixin, SecurityScanView):
+    form_class = ScanFindingForm
+    form_name = "finding_form"
+
+    def perform(self, form, scan):
+        finding = governance.add_scan_finding(scan, by=self.request.user, **form.cleaned_data)
+        return f"已登记检测发现，整改期限 {finding.fix_due:%Y-%m-%d}（责任人将收到提醒）。"
+
+
+class ScanFindingFixView(ActionMixin, SecurityScanView):
+    form_class = ScanFindingFixForm
+    form_name = "fix_form"
+
+    def perform(self, form, scan):
+        finding = get_object_or_404(
+            scan.findings.select_related("obligation", "scan"), pk=self.kwargs["finding_pk"]
+        )
+        governance.fix_scan_finding(finding, by=self.request.user, **form.cleaned_data)
+        return "已记录整改完成。"
+
+
+class PatchRecordListView(ObjectListView):
+    model = PatchRecord
+    table_class = PatchRecordTable
+    filterset_class = PatchRecordFilterSet
+    title = "补丁升级记录"
+    export_filename = "patches"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("applied_by__profile", "department")
+
+
+class PatchRecordView(FieldRowsMixin, ObjectView):
+    model = PatchRecord
+    template_name = "audits/governance_object.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("applied_by__profile", "department", "asset")
+
+
+class PatchRecordEditView(CheckedEditView):
+    model = PatchRecord
+    form_class = PatchRecordForm
+    reason = "登记补丁"
+
+
+class PatchRecordHistoryView(ObjectHistoryView):
+    model = PatchRecord
+
+
+# --- log sources (2 §5, 8 §1) -------------------------------------------------------------------------------
+
+
+class LogSourceListView(ObjectListView):
+    model = LogSource
+    table_class = LogSourceTable
+    filterset_class = LogSourceFilterSet
+    title = "系统日志来源"
+    export_filename = "log-sources"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("verified_by__profile", "department")
+
+
+class LogSourceView(FieldRowsMixin, ObjectView):
+    model = LogSource
+    template_name = "audits/logsource.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("verified_by__profile", "department")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["flags"] = governance.log_source_flags(self.object)
+        return context
+
+
+class LogSourceEditView(CheckedEditView):
+    model = LogSource
+    form_class = LogSourceForm
+    check = governance.clean_log_source
+    reason = "登记日志来源"
+
+
+class LogSourceHistoryView(ObjectHistoryView):
+    model = LogSource
+
+
+@login_required
+def log_source_verify(request, pk):
+    if request.method != "POST":
+        raise Http404
+    source = visible_object_or_404(LogSource, request.user, pk, "change")
+    governance.verify_log_source(source, by=request.user)
+    messages.success(request, f"已记录核查：{source}")
+    return redirect(source)
+
+
+# --- training (chapter 9) -------------------------------------------------------------------------------------
+
+
+class TrainingSessionListView(ObjectListView):
+    model = TrainingSession
+    table_class = TrainingSessionTable
+    filterset_class = TrainingSessionFilterSet
+    title = "安全培训记录"
+    export_filename = "training"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("department")
+            .annotate(attended_count=Count("attendance", filter=Q(attendance__attended=True)))
+        )
+
+
+class TrainingSessionView(FieldRowsMixin, DetailFormsMixin, ObjectView):
+    model = TrainingSession
+    template_name = "audits/trainingsession.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("department")
+
+    def default_forms(self):
+        return {"attendance_form": AttendanceForm()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["attendance"] = list(self.object.attendance.select_related("user__profile"))
+        return context
+
+
+class TrainingSessionEditView(CheckedEditView):
+    model = TrainingSession
+    form_class = TrainingSessionForm
+    reason = "登记培训"
+
+
+class TrainingSessionHistoryView(ObjectHistoryView):
+    model = TrainingSession
+
+
+class AttendanceAddView(ActionMixin, TrainingSessionView):
+    form_class = AttendanceForm
+    form_name = "attendance_form"
+
+    def perform(self, form, session):
+        count = governance.record_attendance(session, **form.cleaned_data)
+        return f"已登记 {count} 人的签到。"
+
+
+@login_required
+def training_history(request, user_pk):
+    """A person's training record: their own, or anyone's for those who see training records of
+    the person's department (officers, leadership, inspectors, the department's head)."""
+    person = get_object_or_404(get_user_model().objects.select_related("profile"), pk=user_pk)
+    user = request.user
+    if person != user and not user.has_perm("audits.view_trainingsession"):
+        shared = Department.objects.filter(group__user=person).filter(group__user=user)
+        if not shared.exists():
+            raise Http404("无权查看该人员的培训记录。")
+    rows = governance.training_history(person)
+    from django.shortcuts import render
+
+    return render(
+        request,
+        "audits/training_history.html",
+        {
+            "person": person,
+            "rows": list(rows),
+            "title": "培训记录",
+        },
+    )
+
+
+# --- account reviews (7 §2) -----------------------------------------------------------------------------
+
+
+class AccountReviewListView(ObjectListView):
+    model = AccountReview
+    table_class = AccountReviewTable
+    filterset_class = AccountReviewFilterSet
+    title = "账号权限核对"
+    actions = ("export",)
+    export_filename = "account-reviews"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("subject__profile", "closed_by__profile", "obligation")
+
+
+class AccountReviewView(FieldRowsMixin, DetailFormsMixin, ObjectView):
+    model = AccountReview
+    template_name = "audits/accountreview.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "subject__profile", "closed_by__profile", "obligation", "changed_department", "department"
+            )
+        )
+
+    def default_forms(self):
+        return {"close_form": AccountReviewCloseForm()}
+
+
+class AccountReviewHistoryView(ObjectHistoryView):
+    model = AccountReview
+
+
+class AccountReviewCloseView(ActionMixin, AccountReviewView):
+    form_class = AccountReviewCloseForm
+    form_name = "close_form"
+
+    def perform(self, form, review):
+        governance.close_account_review(review, by=self.request.user, **form.cleaned_data)
+        return f"已完成：{review}。"
+
+
+# --- privileged accounts (5 §4) -------------------------------------------------------------------------------
+
+
+class PrivilegedAccountListView(ObjectListView):
+    model = PrivilegedAccount
+    table_class = PrivilegedAccountTable
+    filterset_class = PrivilegedAccountFilterSet
+    title = "特权账号登记"
+    export_filename = "privileged-accounts"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("holder__profile", "approved_by__profile", "department")
+
+
+class PrivilegedAccountView(FieldRowsMixin, DetailFormsMixin, ObjectView):
+    model = PrivilegedAccount
+    template_name = "audits/privilegedaccount.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("holder__profile", "approved_by__profile", "department")
+
+    def default_forms(self):
+        return {"password_form": PasswordChangeForm()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = list(self.object.password_changes.select_related("changed_by__profile"))
+        return context
+
+
+class PrivilegedAccountEditView(CheckedEditView):
+    model = PrivilegedAccount
+    form_class = PrivilegedAccountForm
+    reason = "登记特权账号"
+
+
+class PrivilegedAccountHistoryView(ObjectHistoryView):
+    model = PrivilegedAccount
+
+
+class PasswordChangeAddView(ActionMixin, PrivilegedAccountView):
+    form_class = PasswordChangeForm
+    form_name = "password_form"
+
+    def perform(self, form, account):
+        governance.record_password_change(account, by=self.request.user, **form.cleaned_data)
+        return "已登记密码更换。"
 
 
 __all__ = ["object_urls"]

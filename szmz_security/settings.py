@@ -236,6 +236,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "assets-machine-room-obligations": {"task": "assets.ensure_machine_room_obligations", "schedule": 3600.0},
     # Idempotent: this year's media inventory (清点) obligation per department holding media.
+    # Builds inspection reports whose queued task was lost (broker down at request time).
+    "compliance-queued-reports": {"task": "compliance.build_queued_reports", "schedule": 60.0},
     "media-inventory-obligations": {
         "task": "media_control.ensure_inventory_obligations",
         "schedule": 24 * 3600.0,
@@ -303,10 +305,21 @@ AUDITS_EXTERNAL_DUE = env.str("AUDITS_EXTERNAL_DUE", default="12-31")
 AUDITS_GATE_DAYS = env.int("AUDITS_GATE_DAYS", default=30)
 # Assessment reports: PDF only, at most this many MB.
 AUDITS_REPORT_MAX_MB = env.int("AUDITS_REPORT_MAX_MB", default=20)
+# Governance records: the officer roster the regulation asks for (2 §1: 1 专职 + 3 兼职).
+AUDITS_OFFICERS_FULL_TIME = env.int("AUDITS_OFFICERS_FULL_TIME", default=1)
+AUDITS_OFFICERS_PART_TIME = env.int("AUDITS_OFFICERS_PART_TIME", default=3)
+# A log source not verified for this many days is flagged stale.
+AUDITS_LOG_VERIFY_DAYS = env.int("AUDITS_LOG_VERIFY_DAYS", default=90)
+# Working days the information centre has to update accounts after a staff change (7 §2).
+AUDITS_ACCOUNT_REVIEW_DAYS = env.int("AUDITS_ACCOUNT_REVIEW_DAYS", default=5)
+# The yearly account review (7 §2) is due on this day of each year (MM-DD, local).
+AUDITS_ACCOUNT_REVIEW_YEARLY_DUE = env.str("AUDITS_ACCOUNT_REVIEW_YEARLY_DUE", default="12-31")
 
 # --- Compliance (DESIGN.md §6) ----------------------------------------------------------------
 # How far back a compliance evaluation looks by default (days).
 COMPLIANCE_WINDOW_DAYS = env.int("COMPLIANCE_WINDOW_DAYS", default=365)
+# Overdue obligations listed one by one in the inspection PDF (all of them are counted).
+COMPLIANCE_REPORT_MAX_ROWS = env.int("COMPLIANCE_REPORT_MAX_ROWS", default=2000)
 
 # --- Audit log (DESIGN.md §5) -----------------------------------------------------------------
 # 网络安全法 Art. 21(3): network logs kept at least six months, hence 180 days by default; the
