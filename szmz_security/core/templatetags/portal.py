@@ -1,3 +1,5 @@
+import datetime
+
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
@@ -11,6 +13,22 @@ register = template.Library()
 def person(user):
     """A user's name as shown everywhere (姓名 when the profile has one)."""
     return display_name(user)
+
+
+@register.filter
+def moment(value):
+    """A date or a datetime as the portal shows it: ``2026-11-25`` or ``2026-11-25 14:30`` (local)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%Y-%m-%d %H:%M")
+        )
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
 
 
 @register.simple_tag
