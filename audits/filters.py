@@ -1,11 +1,25 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from szmz_security.org.models import Department
 
-from . import risk_levels
-from .models import ExternalAssessment, Project, QuarterlyReview, Risk
+from . import governance, risk_levels
+from .models import (
+    AccountReview,
+    ExternalAssessment,
+    LogSource,
+    OfficerAppointment,
+    OnCallShift,
+    PatchRecord,
+    PrivilegedAccount,
+    Project,
+    QuarterlyReview,
+    Risk,
+    SecurityScan,
+    TrainingSession,
+)
 
 LEVEL_CHOICES = [(level, risk_levels.LEVEL_LABELS[level]) for level in risk_levels.LEVELS]
 
@@ -76,19 +90,6 @@ class RiskFilterSet(django_filters.FilterSet):
 
 # --- governance records ---------------------------------------------------------------------------
 
-from django.utils import timezone  # noqa: E402
-
-from . import governance  # noqa: E402
-from .models import (  # noqa: E402
-    AccountReview,
-    LogSource,
-    OfficerAppointment,
-    OnCallShift,
-    PatchRecord,
-    PrivilegedAccount,
-    SecurityScan,
-    TrainingSession,
-)
 
 PERSON_SEARCH = ("__username__icontains", "__profile__full_name__icontains")
 

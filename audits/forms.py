@@ -9,7 +9,23 @@ from szmz_security.core.forms import BootstrapFormMixin
 from szmz_security.org.access import creatable_departments
 from szmz_security.org.models import Department, display_name
 
-from .models import ExternalAssessment, Finding, GoLiveAssessment, Project, ReviewItem, Risk, RiskEstimate
+from .models import (
+    ExternalAssessment,
+    Finding,
+    GoLiveAssessment,
+    LogSource,
+    OfficerAppointment,
+    OnCallShift,
+    PatchRecord,
+    PrivilegedAccount,
+    Project,
+    ReviewItem,
+    Risk,
+    RiskEstimate,
+    ScanFinding,
+    SecurityScan,
+    TrainingSession,
+)
 
 DATE_INPUT = {"type": "date"}
 
@@ -209,17 +225,6 @@ class RiskCloseForm(BootstrapFormMixin, forms.Form):
 
 
 # --- governance records ---------------------------------------------------------------------------
-
-from .models import (  # noqa: E402
-    LogSource,
-    OfficerAppointment,
-    OnCallShift,
-    PatchRecord,
-    PrivilegedAccount,
-    ScanFinding,
-    SecurityScan,
-    TrainingSession,
-)
 
 
 class ScopedModelForm(BootstrapFormMixin, forms.ModelForm):

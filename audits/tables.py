@@ -6,7 +6,21 @@ from django.utils.safestring import mark_safe
 from szmz_security.core.tables import DateTimeColumn
 from szmz_security.org.models import display_name
 
-from .models import ExternalAssessment, Project, QuarterlyReview, Risk
+from . import governance
+from .models import (
+    AccountReview,
+    ExternalAssessment,
+    LogSource,
+    OfficerAppointment,
+    OnCallShift,
+    PatchRecord,
+    PrivilegedAccount,
+    Project,
+    QuarterlyReview,
+    Risk,
+    SecurityScan,
+    TrainingSession,
+)
 
 
 class QuarterlyReviewTable(tables.Table):
@@ -165,17 +179,6 @@ class RiskTable(tables.Table):
 
 # --- governance records ---------------------------------------------------------------------------
 
-from . import governance  # noqa: E402
-from .models import (  # noqa: E402
-    AccountReview,
-    LogSource,
-    OfficerAppointment,
-    OnCallShift,
-    PatchRecord,
-    PrivilegedAccount,
-    SecurityScan,
-    TrainingSession,
-)
 
 ATTRS = {"class": "table table-hover align-middle"}
 

@@ -8,14 +8,16 @@ import datetime
 import io
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from szmz_security.auditlog.models import AuditEvent
@@ -30,28 +32,81 @@ from szmz_security.core.views import (
     visible_object_or_404,
 )
 from szmz_security.org.access import can
+from szmz_security.org.models import Department
 
-from . import risk_levels, services
-from .filters import ExternalAssessmentFilterSet, ProjectFilterSet, QuarterlyReviewFilterSet, RiskFilterSet
+from . import governance, risk_levels, services
+from .filters import (
+    AccountReviewFilterSet,
+    ExternalAssessmentFilterSet,
+    LogSourceFilterSet,
+    OfficerAppointmentFilterSet,
+    OnCallShiftFilterSet,
+    PatchRecordFilterSet,
+    PrivilegedAccountFilterSet,
+    ProjectFilterSet,
+    QuarterlyReviewFilterSet,
+    RiskFilterSet,
+    SecurityScanFilterSet,
+    TrainingSessionFilterSet,
+)
 from .forms import (
+    AccountReviewCloseForm,
+    AttendanceForm,
     CirculateForm,
     EstimateForm,
     ExternalAssessmentForm,
     FindingForm,
     GoLiveAssessmentForm,
+    LogSourceForm,
+    OfficerAppointmentForm,
+    OnCallShiftForm,
+    PasswordChangeForm,
+    PatchRecordForm,
+    PrivilegedAccountForm,
     ProjectForm,
     ReviewItemForm,
     RiskAcceptForm,
     RiskCloseForm,
     RiskForm,
     RiskReviewForm,
+    ScanFindingFixForm,
+    ScanFindingForm,
+    SecurityScanForm,
     SignOffForm,
+    TrainingSessionForm,
     TransitionForm,
     add_service_errors,
 )
-from .models import ExternalAssessment, GoLiveAssessment, Project, QuarterlyReview, Risk
+from .models import (
+    AccountReview,
+    ExternalAssessment,
+    GoLiveAssessment,
+    LogSource,
+    OfficerAppointment,
+    OnCallShift,
+    PatchRecord,
+    PrivilegedAccount,
+    Project,
+    QuarterlyReview,
+    Risk,
+    SecurityScan,
+    TrainingSession,
+)
 from .reports import review_pdf_bytes
-from .tables import ExternalAssessmentTable, ProjectTable, QuarterlyReviewTable, RiskTable
+from .tables import (
+    AccountReviewTable,
+    ExternalAssessmentTable,
+    LogSourceTable,
+    OfficerAppointmentTable,
+    OnCallShiftTable,
+    PatchRecordTable,
+    PrivilegedAccountTable,
+    ProjectTable,
+    QuarterlyReviewTable,
+    RiskTable,
+    SecurityScanTable,
+    TrainingSessionTable,
+)
 
 
 class ActionMixin:
@@ -654,58 +709,7 @@ class RiskCloseView(ActionMixin, RiskView):
         return "风险已关闭。"
 
 
-# === governance records ===================================================================================
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from szmz_security.org.models import Department  # noqa: E402
-
-from . import governance  # noqa: E402
-from .filters import (  # noqa: E402
-    AccountReviewFilterSet,
-    LogSourceFilterSet,
-    OfficerAppointmentFilterSet,
-    OnCallShiftFilterSet,
-    PatchRecordFilterSet,
-    PrivilegedAccountFilterSet,
-    SecurityScanFilterSet,
-    TrainingSessionFilterSet,
-)
-from .forms import (  # noqa: E402
-    AccountReviewCloseForm,
-    AttendanceForm,
-    LogSourceForm,
-    OfficerAppointmentForm,
-    OnCallShiftForm,
-    PasswordChangeForm,
-    PatchRecordForm,
-    PrivilegedAccountForm,
-    ScanFindingFixForm,
-    ScanFindingForm,
-    SecurityScanForm,
-    TrainingSessionForm,
-)
-from .models import (  # noqa: E402
-    AccountReview,
-    LogSource,
-    OfficerAppointment,
-    OnCallShift,
-    PatchRecord,
-    PrivilegedAccount,
-    SecurityScan,
-    TrainingSession,
-)
-from .tables import (  # noqa: E402
-    AccountReviewTable,
-    LogSourceTable,
-    OfficerAppointmentTable,
-    OnCallShiftTable,
-    PatchRecordTable,
-    PrivilegedAccountTable,
-    SecurityScanTable,
-    TrainingSessionTable,
-)
+# --- governance records (chapters 2, 3 §3, 5 §4, 7 §2, 8, 9) ---------------------------------
 
 
 def field_rows(obj, exclude=("id", "password_due_on")):
@@ -849,7 +853,7 @@ class OnCallTodayView(LoginRequiredMixin, TemplateView):
             "title": "今日值班",
             "today": today,
             "end": end,
-            "shifts": list(governance.on_call(today).filter(pk__in=visible.values("pk"))),
+            "shifts": list(governance.on_call(today) & visible),
             "gaps": governance.rota_gaps(today, end),
         }
 
@@ -1084,8 +1088,9 @@ def training_history(request, user_pk):
         if not shared.exists():
             raise Http404("无权查看该人员的培训记录。")
     rows = governance.training_history(person)
-    from django.shortcuts import render
-
+    if person != user:
+        # Someone else's record shows only the sessions the access rule lets the viewer see.
+        rows = rows.filter(session__in=TrainingSession.objects.visible_to(user))
     return render(
         request,
         "audits/training_history.html",

@@ -164,6 +164,24 @@ def test_training_history_of_another_department_is_refused(client, staff, outsid
 
 
 @pytest.mark.django_db
+def test_someone_elses_training_history_lists_only_sessions_the_viewer_may_see(
+    client, staff, head, department, other_department
+):
+    from audits import governance
+
+    own = TrainingSessionFactory(department=department, title="本处保密培训")
+    elsewhere = TrainingSessionFactory(department=other_department, title="养老处内部培训")
+    governance.record_attendance(own, users=[staff])
+    governance.record_attendance(elsewhere, users=[staff])
+    client.force_login(head)
+    html = client.get(reverse("audits:training_history", args=[staff.pk])).content.decode()
+    assert "本处保密培训" in html and "养老处内部培训" not in html
+    client.force_login(staff)  # one's own history is whole
+    html = client.get(reverse("audits:training_history", args=[staff.pk])).content.decode()
+    assert "本处保密培训" in html and "养老处内部培训" in html
+
+
+@pytest.mark.django_db
 def test_on_call_today_refused_to_those_who_see_no_rota(client, outsider, officer):
     client.force_login(outsider)
     assert client.get(reverse("audits:oncall_today")).status_code == 404
