@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    # Second factor (TOTP with static backup codes) for privileged roles (issue #13).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "import_export",
     # The shared core (DESIGN.md "Layout"): one mechanism for each cross-cutting concern.
