@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     # The shared core (DESIGN.md "Layout"): one mechanism for each cross-cutting concern.
     "szmz_security.core",
     "szmz_security.org",
+    "szmz_security.accounts",
     "szmz_security.obligations",
     "szmz_security.auditlog",
     "szmz_security.compliance",
@@ -137,9 +138,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Password policy (issue #13): 12 characters of three classes; not one of the last five.
+    {"NAME": "szmz_security.accounts.validators.ComplexityValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "szmz_security.accounts.validators.HistoryValidator", "OPTIONS": {"remember": 5}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -164,6 +166,24 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 if PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# --- Sign-in and sessions (issue #13; szmz_security/accounts) -----------------------------------
+# After the session and the user are known, and messages can be added: django-otp marks the
+# verified device; then the idle timeout, the second-factor gate for privileged roles (and for
+# anyone who enrolled), and the password's maximum age, in that order.
+_after_messages = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
+MIDDLEWARE[_after_messages:_after_messages] = [
+    "django_otp.middleware.OTPMiddleware",
+    "szmz_security.accounts.middleware.IdleTimeoutMiddleware",
+    "szmz_security.accounts.middleware.SecondFactorMiddleware",
+    "szmz_security.accounts.middleware.PasswordAgeMiddleware",
+]
+# Minutes without a request after which a session ends (on top of SESSION_COOKIE_AGE).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+# Days after which a password must be changed before anything else.
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+# The issuer an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="深圳市民政局信息安全管理平台")
 
 # --- Internationalisation ---------------------------------------------------------------------
 # The UI is written in Chinese; Django's own messages follow it whatever the browser asks for.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("healthz/", healthz, name="healthz"),
+    path("account/", include("szmz_security.accounts.urls")),
     path("", include("szmz_security.obligations.urls")),
     path("audit-log/", include("szmz_security.auditlog.urls")),
     path("compliance/", include("szmz_security.compliance.urls")),

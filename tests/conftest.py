@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory
 
@@ -16,6 +17,34 @@ def pytest_report_header(config):
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def verify_session(client, user):
+    """Mark the client's session as verified with the user's authenticator (made if missing)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.accounts_helpers import totp_device
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_verifies(monkeypatch):
+    """``client.force_login(user)`` also passes the second factor for users who need one (issue
+    #13), so no test has to. Tests of the second factor itself log in with ``client.login``."""
+    from szmz_security.accounts.services import has_second_factor
+    from szmz_security.org.roles import requires_second_factor
+
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if requires_second_factor(user) or has_second_factor(user):
+            verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -25,6 +25,11 @@ class AuditEvent(models.Model):
         VIEW = "view", "查看敏感记录"
         EXPORT = "export", "导出"
         PRINT = "print", "打印"
+        # Sign-in and sessions (issue #13, szmz_security/accounts).
+        OTP_ENROLLED = "otp_enrolled", "启用双因素认证"
+        OTP_FAILED = "otp_failed", "动态口令错误"
+        OTP_RESET = "otp_reset", "重置双因素认证"
+        TOKEN_CREATED = "token_created", "创建API令牌"
 
     class LogClass(models.TextChoices):
         AUTH = "auth", "登录日志"
@@ -44,6 +49,10 @@ class AuditEvent(models.Model):
         Kind.VIEW: LogClass.ACCESS,
         Kind.EXPORT: LogClass.EXPORT,
         Kind.PRINT: LogClass.EXPORT,
+        Kind.OTP_ENROLLED: LogClass.AUTH,
+        Kind.OTP_FAILED: LogClass.AUTH,
+        Kind.OTP_RESET: LogClass.AUTH,
+        Kind.TOKEN_CREATED: LogClass.AUTH,
     }
 
     at = models.DateTimeField("时间", default=timezone.now)

@@ -54,6 +54,7 @@ class UserAdmin(GuardedModelAdminMixin, BaseUserAdmin):
     inlines = [StaffProfileInline]
     fieldsets = (*BaseUserAdmin.fieldsets, ("部门", {"fields": ("departments",)}))
     list_display = ("username", "email", "first_name", "is_active", "is_staff", "last_login")
+    actions = ["reset_second_factor"]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -64,3 +65,14 @@ class UserAdmin(GuardedModelAdminMixin, BaseUserAdmin):
             department.remove_member(user)
         for department in wanted - current:
             department.add_member(user)
+
+    @admin.action(description="重置双因素认证（下次登录须重新绑定）", permissions=["reset_second_factor"])
+    def reset_second_factor(self, request, queryset):
+        from szmz_security.accounts.services import reset_second_factor
+
+        for user in queryset:
+            reset_second_factor(user, request=request)
+        self.message_user(request, f"已重置 {len(queryset)} 个用户的双因素认证。")
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.has_perm("accounts.reset_second_factor")

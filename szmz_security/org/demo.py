@@ -18,6 +18,11 @@ DEPARTMENTS = [
 
 DEMO_PASSWORD = "Szmz-Demo-2026"
 
+# Every demo user whose role requires a second factor gets a confirmed authenticator with this
+# fixed key, so that a person can add it to an authenticator app once (README "Demo logins";
+# `manage.py demo_totp <user>` prints the current code). Base32: KNNE 2WRN MRSW 23ZN KRHV IUBN GIYD ENRB.
+DEMO_TOTP_KEY = "535a4d5a2d64656d6f2d544f54502d3230323621"
+
 # username, 姓名, 职务, role codes, department codes
 DEMO_USERS = [
     ("sysadmin", "周明", "系统管理员", ["system_administrator", "staff"], ["XXZX"]),

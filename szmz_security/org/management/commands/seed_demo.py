@@ -19,6 +19,7 @@ from incidents.services import file_incident
 from publishing.models import Channel, Publication
 from publishing.services import approve, create_publication, submit, submit_message
 from publishing.wordfilter import add_words
+from szmz_security.accounts.services import demo_totp_device
 from szmz_security.obligations.services import create_obligation, meet
 from szmz_security.org.demo import DEMO_PASSWORD, DEMO_USERS, DEPARTMENTS
 from szmz_security.org.models import Department, StaffProfile
@@ -72,6 +73,8 @@ class Command(BaseCommand):
             StaffProfile.objects.get_or_create(user=user, defaults={"full_name": full_name, "title": title})
             user.groups.add(*Group.objects.filter(name__in=[ROLES_BY_CODE[code].name for code in roles]))
             user.groups.add(*[departments[code].group for code in department_codes])
+            if any(ROLES_BY_CODE[code].requires_second_factor for code in roles):
+                demo_totp_device(user)
             users[username] = user
         return users
 
@@ -192,4 +195,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {full_name:<10} {role_names}")
         self.stdout.write(
             "  head.<部门代码> / staff.<部门代码>：每个部门的负责人与职员，如 head.xxzx、staff.bgs"
+        )
+        self.stdout.write(
+            "安全员、保密办、系统管理员、局领导、检查员须输入动态口令 / these roles need a TOTP code:\n"
+            "  身份验证器密钥 / authenticator key: KNNE2WRNMRSW23ZNKRHVIUBNGIYDENRB\n"
+            "  或运行 / or run: python manage.py demo_totp <用户名>"
         )

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import PasswordHistory
+
+
+@admin.register(PasswordHistory)
+class PasswordHistoryAdmin(admin.ModelAdmin):
+    """Evidence of password changes (5 §4 / 6 §8): read-only, hashes not shown."""
+
+    list_display = ("user", "changed_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    date_hierarchy = "changed_at"
+    fields = ("user", "changed_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
