@@ -1,6 +1,13 @@
 from django.contrib import admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import PasswordHistory
+
+# django-otp's own device admins show a user's secret as a QR code and delete devices without an
+# audit event; devices are reset only through the user admin's audited action.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(PasswordHistory)

@@ -20,6 +20,7 @@ ACTIVITY_RESOLUTION_SECONDS = 60
 
 SIGN_IN_VIEWS = {
     "logout",
+    "admin:logout",
     "healthz",
     "accounts:otp_verify",
     "accounts:otp_enrol",

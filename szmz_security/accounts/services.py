@@ -65,6 +65,7 @@ def confirm_enrolment(request, device, token):
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     codes = new_backup_codes(device.user)
+    request.session.cycle_key()
     django_otp.login(request, device)
     record(AuditEvent.Kind.OTP_ENROLLED, request=request, user=device.user, device=device.name)
     return codes

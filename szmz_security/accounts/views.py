@@ -1,6 +1,8 @@
 """Second factor (enrol, verify, backup codes), the user's security page and API token, and the
 administrators' reset. The gate that sends users here is ``middleware.SecondFactorMiddleware``."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -43,7 +45,7 @@ def otp_verify(request):
     if not services.needs_code(user):
         return redirect(next_url(request))
     if not services.has_second_factor(user):
-        return redirect(f"{resolve_url('accounts:otp_enrol')}?next={request.GET.get('next', '')}")
+        return redirect(f"{resolve_url('accounts:otp_enrol')}?{urlencode({'next': next_url(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = services.throttled_for(user)
@@ -70,7 +72,9 @@ def otp_enrol(request):
         if codes is not None:
             request.session[BACKUP_CODES_SESSION_KEY] = codes
             messages.success(request, "双因素认证已启用。")
-            return redirect(f"{resolve_url('accounts:backup_codes')}?next={next_url(request)}")
+            return redirect(
+                f"{resolve_url('accounts:backup_codes')}?{urlencode({'next': next_url(request)})}"
+            )
         form.add_error("token", "动态口令不正确，请确认手机时间准确后重新输入。")
     context = {
         "form": form,
