@@ -209,3 +209,12 @@ def test_reset_from_the_django_admin_is_audited(client, officer):
 def test_force_login_gives_a_verified_session(client, officer):
     client.force_login(officer)
     assert client.get("/").status_code == 200
+
+
+def test_code_step_never_redirects_off_site_and_renews_the_session_key(client, officer):
+    device = totp_device(officer)
+    sign_in(client, officer)
+    before = client.cookies["sessionid"].value
+    response = client.post(VERIFY, {"token": fresh_code(device), "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert client.cookies["sessionid"].value != before
