@@ -164,7 +164,10 @@ def heartbeat(job_id):
     def beat():
         try:
             while not stop.wait(settings.JOB_HEARTBEAT_SECONDS):
-                Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(heartbeat_at=timezone.now())
+                try:
+                    Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:  # noqa: BLE001 - a missed beat must not end the work; the next one may pass
+                    logger.warning("job %s: heartbeat not recorded", job_id, exc_info=True)
         finally:
             connection.close()  # this thread's own connection
 

@@ -2,9 +2,11 @@
 existed, carrying its progress over; an unfinished one gets an old heartbeat so that the stale
 sweep re-sends it at once (the 生成中-forever reports of a killed worker finish or fail)."""
 
+from datetime import UTC, datetime
+
 from django.db import migrations
 
-EPOCH_HEARTBEAT = "2000-01-01T00:00:00+00:00"
+EPOCH_HEARTBEAT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def jobs_for(apps, model, kind, *, running, done, failed, done_of, total_of, requested_by, created_at):
