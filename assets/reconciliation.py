@@ -691,7 +691,7 @@ def start_reconciliation(
     inline=None,
 ):
     """Validate the scan whole (``ScanRejected`` when any row is bad: nothing is written), record
-    the run, and compare it now (small scans) or in the Celery task ``assets.run_reconciliation``.
+    the run, and compare it now (small scans) or as a long job in the worker (``JOB_KIND``).
     ``upload`` is an uploaded CSV file, ``rows`` JSON rows."""
     if zone not in NetworkZone.values:
         raise ValidationError({"zone": "请选择网络区域。"})
