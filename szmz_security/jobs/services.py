@@ -97,15 +97,6 @@ def run_inline(kind_name, subject, *, by=None, total=0):
     return job
 
 
-def job_for(subject):
-    """The latest job of a subject (None for one made before jobs existed and never run)."""
-    return (
-        Job.objects.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
 # --- the API for the work itself --------------------------------------------------------------------
 
 

@@ -32,9 +32,7 @@ def requested_report(user, **job):
     report = InspectionReport.objects.create(
         period_start=today - timedelta(days=30), period_end=today, requested_by=user
     )
-    Job.objects.create(
-        kind=KIND, subject=report, requested_by=user, total=100, **{"max_attempts": 3, **job}
-    )
+    Job.objects.create(kind=KIND, subject=report, requested_by=user, total=100, **{"max_attempts": 3, **job})
     return report
 
 
@@ -79,7 +77,9 @@ def test_a_stale_heartbeat_is_requeued_and_the_next_worker_finishes_it(
     job.refresh_from_db()
     assert (job.state, job.attempts) == (Job.State.QUEUED, 1)
     partial = client.get(url).content.decode()
-    assert "工作进程中断，已重新排队（第 2 次运行，最多 3 次）" in partial and 'hx-trigger="every 1s"' in partial
+    assert (
+        "工作进程中断，已重新排队（第 2 次运行，最多 3 次）" in partial and 'hx-trigger="every 1s"' in partial
+    )
 
     assert jobs.run(job.pk) == Job.State.DONE
     job.refresh_from_db()
