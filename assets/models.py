@@ -18,9 +18,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_LEVELS, CLASSIFIED_ZONES, NetworkZone, Secrecy
+from szmz_security.jobs.models import Job, latest_job
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
@@ -158,7 +160,7 @@ def import_file_path(instance, filename):
 
 class AssetImport(models.Model):
     """One uploaded CSV/XLSX file: validated whole, then written in one transaction or not at all.
-    Large files run in a Celery task; ``processed_rows`` drives the progress bar."""
+    Run as a long job (DESIGN.md §9, ``jobs``), whose progress drives the progress bar."""
 
     class State(models.TextChoices):
         PENDING = "pending", "排队中"
@@ -172,7 +174,6 @@ class AssetImport(models.Model):
     format = models.CharField("格式", max_length=5)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     total_rows = models.PositiveIntegerField("总行数", default=0)
-    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
     created_count = models.PositiveIntegerField("新增", default=0)
     updated_count = models.PositiveIntegerField("更新", default=0)
     # [{"line": 3, "field": "zone", "message": "…"}, …], the line as the user sees it in the file.
@@ -182,6 +183,7 @@ class AssetImport(models.Model):
     )
     created_at = models.DateTimeField("上传时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    jobs = GenericRelation(Job, content_type_field="subject_type", object_id_field="subject_id")
 
     class Meta:
         verbose_name = "资产导入"
@@ -195,14 +197,20 @@ class AssetImport(models.Model):
         return reverse("assets:asset_import", args=[self.pk])
 
     @property
-    def progress_percent(self):
-        if not self.total_rows:
-            return 100 if self.state in (self.State.DONE, self.State.FAILED, self.State.ERROR) else 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
-
-    @property
     def finished(self):
         return self.state in (self.State.DONE, self.State.FAILED, self.State.ERROR)
+
+    @cached_property
+    def job(self):
+        return latest_job(self.jobs.all())
+
+    @property
+    def processed_rows(self):
+        return self.total_rows if self.finished or self.job is None else self.job.done
+
+    @property
+    def progress_percent(self):
+        return 100 if self.finished or self.job is None else self.job.percent
 
 
 # --- IP plan and MAC register (7 §1) --------------------------------------------------------------
@@ -432,7 +440,6 @@ class Reconciliation(DepartmentScopedModel):
     scan_file = models.FileField("扫描文件", upload_to=scan_file_path, blank=True)
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.PENDING)
     total_rows = models.PositiveIntegerField("扫描记录数", default=0)
-    processed_rows = models.PositiveIntegerField("已比对", default=0)
     error_message = models.TextField("错误", blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
@@ -457,6 +464,9 @@ class Reconciliation(DepartmentScopedModel):
         related_name="+",
     )
 
+    # The comparison's progress and heartbeat (DESIGN.md §9).
+    jobs = GenericRelation(Job, content_type_field="subject_type", object_id_field="subject_id")
+
     restricted_field = None
     history = HistoricalRecords()
 
@@ -472,11 +482,17 @@ class Reconciliation(DepartmentScopedModel):
     def get_absolute_url(self):
         return reverse("assets:reconciliation", args=[self.pk])
 
+    @cached_property
+    def job(self):
+        return latest_job(self.jobs.all())
+
+    @property
+    def processed_rows(self):
+        return self.total_rows if self.state != self.State.PENDING or self.job is None else self.job.done
+
     @property
     def progress_percent(self):
-        if self.state != self.State.PENDING:
-            return 100
-        return min(100, round(100 * self.processed_rows / self.total_rows)) if self.total_rows else 0
+        return 100 if self.state != self.State.PENDING or self.job is None else self.job.percent
 
 
 class ReconciliationUserObjectPermission(UserObjectPermissionBase):

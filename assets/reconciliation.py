@@ -50,7 +50,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from szmz_security.core.choices import NetworkZone
-from szmz_security.core.tasks import enqueue_on_commit
+from szmz_security.jobs import services as jobs
 from szmz_security.obligations.models import Obligation
 from szmz_security.obligations.services import create_obligation, meet
 from szmz_security.org.models import Department
@@ -691,7 +691,7 @@ def start_reconciliation(
     inline=None,
 ):
     """Validate the scan whole (``ScanRejected`` when any row is bad: nothing is written), record
-    the run, and compare it now (small scans) or in the Celery task ``assets.run_reconciliation``.
+    the run, and compare it now (small scans) or as a long job in the worker (``JOB_KIND``).
     ``upload`` is an uploaded CSV file, ``rows`` JSON rows."""
     if zone not in NetworkZone.values:
         raise ValidationError({"zone": "请选择网络区域。"})
@@ -721,26 +721,30 @@ def start_reconciliation(
     run.save()
     run.skipped_rows = parsed.skipped
     if inline if inline is not None else len(parsed.rows) <= INLINE_ROWS:
-        run_comparison(run, rows=parsed.rows)
+        jobs.run_inline(JOB_KIND, run, by=by, total=len(parsed.rows))
+        run.refresh_from_db()
     else:
-        enqueue_on_commit("assets.run_reconciliation", run.pk)
+        jobs.start(JOB_KIND, run, by=by, total=len(parsed.rows))
     return run
 
 
-def run_comparison(run, rows=None):
-    """Compare the run's scan with the register and store the items. Re-running (a redelivered
-    task) replaces the items; progress is written outside the transaction so the page sees it."""
+JOB_KIND = "assets.reconciliation"
+
+
+def run_comparison(job, run, rows=None):
+    """The job's work (DESIGN.md §9): compare the run's scan (``rows``, else its stored file) with
+    the register and store the items. Re-running (a re-queued job) replaces the items; progress
+    is written outside the transaction so the page sees it."""
+    if run.state != Reconciliation.State.PENDING:
+        return run.get_state_display()
     if rows is None:
         run.scan_file.open("rb")
         try:
             rows = parse_csv(run.scan_file.read()).rows
         finally:
             run.scan_file.close()
-
-    def progress(count):
-        Reconciliation.objects.filter(pk=run.pk).update(processed_rows=count)
-
-    items = compare(run.zone, rows, progress=progress)
+    jobs.progress(job, 0, len(rows), "正在比对")
+    items = compare(run.zone, rows, progress=lambda count: jobs.progress(job, count, message="正在比对"))
     with transaction.atomic():
         locked = Reconciliation.objects.select_for_update().get(pk=run.pk)
         if locked.state != Reconciliation.State.PENDING:
@@ -757,20 +761,20 @@ def run_comparison(run, rows=None):
         )
         locked.state = Reconciliation.State.OPEN
         locked.total_rows = len(rows)
-        locked.processed_rows = len(rows)
         _set_history_user(locked, run.uploaded_by, f"比对完成：发现差异 {len(items)} 条")
         locked.save()
+    return f"发现差异 {len(items)} 条"
+
+
+def comparison_failed(run, message, error):
+    """The job failed: the run is 处理出错 with the reason rather than pending for ever."""
     run.refresh_from_db()
-    return run
-
-
-def fail_run(run_pk, message):
-    run = Reconciliation.objects.get(pk=run_pk)
+    if run.state != Reconciliation.State.PENDING:
+        return
     run.state = Reconciliation.State.ERROR
-    run.error_message = message[:2000]
+    run.error_message = (f"比对出错：{error}" if error else message)[:2000]
     run._change_reason = "比对出错"
     run.save()
-    return run
 
 
 def can_resolve(user, run):

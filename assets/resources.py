@@ -6,8 +6,8 @@ imports again unchanged. An import is validated whole first (``validate``): ever
 reported with its line as the user sees it in the spreadsheet (header = line 1), the column and
 the reason; nothing is written unless every row is good, and then everything is written in one
 transaction with ``bulk_create_with_history`` / ``bulk_update_with_history`` (``write``). Large
-files run in the Celery task ``assets.run_import`` (``run_import``), recording progress in
-``AssetImport`` for the progress bar.
+files run as a long job (DESIGN.md §9, kind ``assets.import``, ``run_import``), whose progress
+drives the progress bar.
 """
 
 import datetime as dt
@@ -25,7 +25,7 @@ from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from szmz_security.core.choices import NetworkZone, Secrecy
-from szmz_security.core.tasks import enqueue_on_commit
+from szmz_security.jobs import services as jobs
 from szmz_security.org.access import creatable_departments
 from szmz_security.org.models import Department
 
@@ -510,10 +510,13 @@ def write(result, user):
 
 # --- the import as a job --------------------------------------------------------------------------
 
+JOB_KIND = "assets.import"
+PROCESSING_ERROR = "处理文件时出错，未写入任何数据。请联系系统管理员。"
+
 
 def start_import(uploaded, user):
-    """Accept an uploaded file (FileRefused otherwise), record it, and run it: in this request
-    when small, otherwise in the Celery task ``assets.run_import``."""
+    """Accept an uploaded file (FileRefused otherwise), record it, and run it as a job
+    (DESIGN.md §9): in this request when small, otherwise in the worker."""
     fmt = file_format(uploaded.name)
     limit_mb = int(register_setting("ASSET_IMPORT_MAX_MB"))
     if uploaded.size > limit_mb * 1024 * 1024:
@@ -523,36 +526,48 @@ def start_import(uploaded, user):
     header_map(dataset)
     rows = check_size(dataset)
     uploaded.seek(0)
-    job = AssetImport(
+    record = AssetImport(
         original_name=Path(uploaded.name).name[:200], format=fmt, created_by=user, total_rows=rows
     )
-    job.file.save(uploaded.name, uploaded, save=False)
-    job.save()
+    record.file.save(uploaded.name, uploaded, save=False)
+    record.save()
     if rows <= int(register_setting("ASSET_IMPORT_INLINE_ROWS")):
-        run_import(job.pk)
-        job.refresh_from_db()
+        jobs.run_inline(JOB_KIND, record, by=user, total=rows)
+        record.refresh_from_db()
     else:
-        enqueue_on_commit("assets.run_import", job.pk)
-    return job
+        jobs.start(JOB_KIND, record, by=user, total=rows)
+    return record
 
 
-def run_import(import_id):
-    """Validate the whole file, then write it or nothing. Claimed with a compare-and-set, so a
-    redelivered task does not import twice."""
-    claimed = AssetImport.objects.filter(pk=import_id, state=AssetImport.State.PENDING).update(
-        state=AssetImport.State.RUNNING, processed_rows=0
+def import_failed(record, message, error):
+    """The job failed (an unexpected error, or the worker was killed too often): 处理出错."""
+    AssetImport.objects.filter(
+        pk=record.pk, state__in=[AssetImport.State.PENDING, AssetImport.State.RUNNING]
+    ).update(
+        state=AssetImport.State.ERROR,
+        errors=[{"line": None, "field": "", "message": PROCESSING_ERROR if error else message}],
+        finished_at=timezone.now(),
     )
-    if not claimed:
-        return None
-    job = AssetImport.objects.select_related("created_by").get(pk=import_id)
-    jobs = AssetImport.objects.filter(pk=import_id)
+
+
+def run_import(job, record):
+    """The job's work: validate the whole file, then write it or nothing. An import already
+    finished (a redelivered message) is left alone."""
+    if record.finished:
+        return record.get_state_display()
+    imports = AssetImport.objects.filter(pk=record.pk)
+    imports.update(state=AssetImport.State.RUNNING)
+    record = AssetImport.objects.select_related("created_by").get(pk=record.pk)
     try:
-        with job.file.open("rb") as handle:
+        with record.file.open("rb") as handle:
             content = handle.read()
-        dataset = load_dataset(content, job.format)
+        dataset = load_dataset(content, record.format)
         rows = check_size(dataset)
-        jobs.update(total_rows=rows)
-        result = validate(dataset, job.created_by, progress=lambda done: jobs.update(processed_rows=done))
+        imports.update(total_rows=rows)
+        jobs.progress(job, 0, rows, "正在校验")
+        result = validate(
+            dataset, record.created_by, progress=lambda done: jobs.progress(job, done, message="正在校验")
+        )
         if not result.ok:
             errors = result.errors
             if result.error_count > len(errors):
@@ -563,24 +578,20 @@ def run_import(import_id):
                         "message": f"另有 {result.error_count - len(errors):,} 处错误未列出。",
                     }
                 )
-            jobs.update(
-                state=AssetImport.State.FAILED,
-                errors=errors,
-                processed_rows=rows,
-                finished_at=timezone.now(),
-            )
-            return AssetImport.State.FAILED
-        created, updated = write(result, job.created_by)
+            imports.update(state=AssetImport.State.FAILED, errors=errors, finished_at=timezone.now())
+            return AssetImport.State.FAILED.label
+        jobs.progress(job, rows, message="正在写入")
+        created, updated = write(result, record.created_by)
     except FileRefused as error:
-        jobs.update(
+        imports.update(
             state=AssetImport.State.FAILED,
             errors=[{"line": 1, "field": "", "message": str(error)}],
             finished_at=timezone.now(),
         )
-        return AssetImport.State.FAILED
+        return AssetImport.State.FAILED.label
     except IntegrityError:
-        logger.warning("asset import %s: a number was taken meanwhile", import_id, exc_info=True)
-        jobs.update(
+        logger.warning("asset import %s: a number was taken meanwhile", record.pk, exc_info=True)
+        imports.update(
             state=AssetImport.State.ERROR,
             errors=[
                 {
@@ -591,22 +602,11 @@ def run_import(import_id):
             ],
             finished_at=timezone.now(),
         )
-        return AssetImport.State.ERROR
-    except Exception:
-        logger.exception("asset import %s failed", import_id)
-        jobs.update(
-            state=AssetImport.State.ERROR,
-            errors=[
-                {"line": None, "field": "", "message": "处理文件时出错，未写入任何数据。请联系系统管理员。"}
-            ],
-            finished_at=timezone.now(),
-        )
-        return AssetImport.State.ERROR
-    jobs.update(
+        return AssetImport.State.ERROR.label
+    imports.update(
         state=AssetImport.State.DONE,
-        processed_rows=rows,
         created_count=created,
         updated_count=updated,
         finished_at=timezone.now(),
     )
-    return AssetImport.State.DONE
+    return AssetImport.State.DONE.label

@@ -1,23 +1,16 @@
-"""Asset background work: a batch import, an IP/MAC reconciliation's comparison, and the hourly
-sweeps that create the machine rooms' and the reconciliations' obligations (idempotent)."""
-
-import logging
+"""Asset background work: a batch import and an IP/MAC reconciliation's comparison, run as long
+jobs (DESIGN.md §9, szmz_security.jobs), and the hourly sweeps that create the machine rooms' and
+the reconciliations' obligations (idempotent)."""
 
 from celery import shared_task
 
+from szmz_security.jobs import services as jobs
+
 from . import reconciliation, resources, services
-from .models import Reconciliation
-
-logger = logging.getLogger(__name__)
-
 
 # --- the register and the machine room ------------------------------------------------------------
 
-
-@shared_task(name="assets.run_import")
-def run_import(import_id):
-    """Validate a whole uploaded asset file, then write it in one transaction (or nothing)."""
-    return resources.run_import(import_id)
+jobs.register(resources.JOB_KIND, failed=resources.import_failed)(resources.run_import)
 
 
 @shared_task(name="assets.ensure_machine_room_obligations")
@@ -28,21 +21,7 @@ def ensure_machine_room_obligations():
 
 # --- the IP/MAC reconciliation --------------------------------------------------------------------
 
-
-@shared_task(name="assets.run_reconciliation")
-def run_reconciliation(reconciliation_id):
-    """Compare an uploaded scan with the register (progress in ``processed_rows``); a failure
-    leaves the run 处理出错 with the reason rather than pending for ever."""
-    run = Reconciliation.objects.filter(pk=reconciliation_id).first()
-    if run is None or run.state != Reconciliation.State.PENDING:
-        return None
-    try:
-        run = reconciliation.run_comparison(run)
-    except Exception as error:
-        logger.exception("reconciliation %s failed", reconciliation_id)
-        reconciliation.fail_run(reconciliation_id, f"比对出错：{error}")
-        raise
-    return run.items.count()
+jobs.register(reconciliation.JOB_KIND, failed=reconciliation.comparison_failed)(reconciliation.run_comparison)
 
 
 @shared_task(name="assets.ensure_reconciliation_obligations")

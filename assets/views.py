@@ -269,27 +269,31 @@ def own_import(request, pk):
 ERRORS_SHOWN = 500
 
 
-def import_context(job):
+def import_context(upload):
     return {
-        "job": job,
-        "unchanged": max(0, job.total_rows - job.created_count - job.updated_count),
-        "errors_shown": job.errors[:ERRORS_SHOWN],
-        "error_total": len(job.errors),
-        "errors_capped": len(job.errors) > ERRORS_SHOWN,
+        "upload": upload,
+        "unchanged": max(0, upload.total_rows - upload.created_count - upload.updated_count),
+        "errors_shown": upload.errors[:ERRORS_SHOWN],
+        "error_total": len(upload.errors),
+        "errors_capped": len(upload.errors) > ERRORS_SHOWN,
+        # The shared job progress block (DESIGN.md §9).
+        "job": upload.job,
+        "poll_url": reverse("assets:asset_import_progress", args=[upload.pk]),
+        "label": "导入进度",
+        "result_template": "assets/assetimport_result.html",
     }
 
 
 @login_required
 def asset_import(request, pk):
-    job = own_import(request, pk)
-    return render(request, "assets/assetimport.html", {**import_context(job), "title": f"导入：{job}"})
+    upload = own_import(request, pk)
+    return render(request, "assets/assetimport.html", {**import_context(upload), "title": f"导入：{upload}"})
 
 
 @login_required
 def asset_import_progress(request, pk):
     """The htmx partial polled every second while the import runs."""
-    job = own_import(request, pk)
-    return render(request, "assets/assetimport_progress.html", import_context(job))
+    return render(request, "jobs/progress.html", import_context(own_import(request, pk)))
 
 
 @login_required
@@ -812,6 +816,16 @@ class ReconciliationAddView(LoginRequiredMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+def reconciliation_job_context(run):
+    """The shared job progress block (DESIGN.md §9) for a run's comparison."""
+    return {
+        "job": run.job if run.state == Reconciliation.State.PENDING else None,
+        "poll_url": reverse("assets:reconciliation_progress", args=[run.pk]),
+        "label": "比对进度",
+        "result_template": "assets/reconciliation_result.html",
+    }
+
+
 def run_context(request, run):
     user = request.user
     items = run.items.select_related("asset", "incident", "resolved_by__profile")
@@ -835,6 +849,7 @@ def run_context(request, run):
         and reconciliation.can_resolve(user, run),
         "sign_off_form": SignOffForm(),
         "obligation": run.obligation or reconciliation.obligation_for(run.zone, run.month),
+        **reconciliation_job_context(run),
     }
 
 
@@ -864,7 +879,7 @@ def reconciliation_progress(request, pk):
     """The htmx partial polled every second while the comparison runs; when it is done the page
     reloads (HX-Refresh) to show the items."""
     run = visible_object_or_404(Reconciliation, request.user, pk)
-    response = render(request, "assets/reconciliation_progress.html", {"object": run})
+    response = render(request, "jobs/progress.html", {"object": run, **reconciliation_job_context(run)})
     if run.state != Reconciliation.State.PENDING and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from bench.common import Row, median, percentile
 from szmz_security.compliance.models import InspectionReport
-from szmz_security.compliance.tasks import build_inspection_report
+from szmz_security.compliance.tasks import KIND as REPORT_JOB
+from szmz_security.jobs import services as jobs
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.models import Department
 
@@ -156,10 +157,10 @@ def run(ctx):
         period_start=today - datetime.timedelta(days=364), period_end=today, requested_by=officer
     )
     started = time.perf_counter()
-    state = build_inspection_report(report.pk)
+    state = jobs.run(jobs.create(REPORT_JOB, report, by=officer, total=100).pk)
     seconds = time.perf_counter() - started
     report.refresh_from_db()
-    if state != InspectionReport.State.DONE:
+    if state != "done":
         raise RuntimeError(f"inspection report failed: {report.error}")
     # Peak memory from a second build (a new row: reports are never rebuilt in place) under
     # tracemalloc, which slows Python several times over, so it is not timed.
@@ -167,7 +168,7 @@ def run(ctx):
         period_start=report.period_start, period_end=report.period_end, requested_by=officer
     )
     tracemalloc.start()
-    build_inspection_report(traced.pk)
+    jobs.run(jobs.create(REPORT_JOB, traced, by=officer, total=100).pk)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     traced.refresh_from_db()

@@ -22,6 +22,7 @@ from assets import reconciliation as rec
 from assets.models import Asset, IPAssignment, MacAddress, Reconciliation, ReconciliationItem, Subnet
 from bench.common import Row
 from szmz_security.core.choices import NetworkZone
+from szmz_security.jobs import services as jobs
 from szmz_security.org.models import Department
 
 ORDER = 80
@@ -157,7 +158,8 @@ def run(ctx):
             total_rows=len(parsed.rows),
         )
         started = time.perf_counter()
-        rec.run_comparison(run_record, rows=parsed.rows)
+        job = jobs.claim(jobs.create(rec.JOB_KIND, run_record, by=officer, total=len(parsed.rows)).pk)
+        rec.run_comparison(job, run_record, rows=parsed.rows)
         task_seconds = time.perf_counter() - started
         stored = run_record.items.count()
     finally:

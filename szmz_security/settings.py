@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "szmz_security.obligations",
     "szmz_security.auditlog",
     "szmz_security.compliance",
+    "szmz_security.jobs",
     # Domain apps, one per regulation area.
     "incidents",
     "assets",
@@ -259,9 +260,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "assets-machine-room-obligations": {"task": "assets.ensure_machine_room_obligations", "schedule": 3600.0},
+    # Re-sends long jobs whose worker died or whose message was lost; fails them after the limit.
+    "jobs-requeue-stale": {"task": "jobs.requeue_stale", "schedule": 60.0},
     # Idempotent: this year's media inventory (清点) obligation per department holding media.
-    # Builds inspection reports whose queued task was lost (broker down at request time).
-    "compliance-queued-reports": {"task": "compliance.build_queued_reports", "schedule": 60.0},
     "media-inventory-obligations": {
         "task": "media_control.ensure_inventory_obligations",
         "schedule": 24 * 3600.0,
@@ -344,6 +345,14 @@ AUDITS_ACCOUNT_REVIEW_YEARLY_DUE = env.str("AUDITS_ACCOUNT_REVIEW_YEARLY_DUE", d
 COMPLIANCE_WINDOW_DAYS = env.int("COMPLIANCE_WINDOW_DAYS", default=365)
 # Overdue obligations listed one by one in the inspection PDF (all of them are counted).
 COMPLIANCE_REPORT_MAX_ROWS = env.int("COMPLIANCE_REPORT_MAX_ROWS", default=2000)
+
+# --- Long-running jobs (DESIGN.md §9) ------------------------------------------------------------
+# A queued or running job whose heartbeat is older than this is re-sent (the worker was killed or
+# the message lost), up to JOB_MAX_ATTEMPTS runs; then it fails with a message asking to resubmit.
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=5)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# How often a running job's worker beats the heartbeat; well below JOB_STALE_MINUTES.
+JOB_HEARTBEAT_SECONDS = 30
 
 # --- Audit log (DESIGN.md §5) -----------------------------------------------------------------
 # 网络安全法 Art. 21(3): network logs kept at least six months, hence 180 days by default; the

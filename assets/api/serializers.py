@@ -163,6 +163,7 @@ class ReconciliationItemSerializer(serializers.ModelSerializer):
 
 
 class ReconciliationSerializer(serializers.ModelSerializer):
+    processed_rows = serializers.IntegerField(read_only=True, label="已比对")
     progress_percent = serializers.IntegerField(read_only=True, label="进度（%）")
     item_count = serializers.IntegerField(read_only=True, label="差异")
     open_count = serializers.IntegerField(read_only=True, label="待处理")

@@ -250,6 +250,7 @@ class ReconciliationViewSet(DepartmentScopedViewSet):
                 item_count=Count("items"),
                 open_count=Count("items", filter=Q(items__resolution=ReconciliationItem.Resolution.OPEN)),
             )
+            .prefetch_related("jobs")
             .order_by("-month", "-uploaded_at", "-pk")
         )
 

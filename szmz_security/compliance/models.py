@@ -7,10 +7,14 @@ attestations and history that point at it stay.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
+
+from szmz_security.jobs.models import Job, latest_job
 
 
 class Frequency(models.TextChoices):
@@ -217,15 +221,16 @@ class InspectionReport(models.Model):
     )
     requested_at = models.DateTimeField("申请时间", default=timezone.now)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    step = models.CharField("当前步骤", max_length=100, blank=True)
     file = models.FileField("报告文件", upload_to="compliance/reports/%Y/", blank=True)
     pages = models.PositiveIntegerField("页数", default=0)
     size = models.PositiveBigIntegerField("大小（字节）", default=0)
     error = models.TextField("错误信息", blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["progress", "step"])
+    # The build's progress and heartbeat (DESIGN.md §9).
+    jobs = GenericRelation(Job, content_type_field="subject_type", object_id_field="subject_id")
+
+    history = HistoricalRecords()
     objects = InspectionReportQuerySet.as_manager()
 
     class Meta:
@@ -242,6 +247,10 @@ class InspectionReport(models.Model):
     @property
     def finished(self):
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @cached_property
+    def job(self):
+        return latest_job(self.jobs.all())
 
     @property
     def state_badge(self):

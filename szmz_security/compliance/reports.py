@@ -529,7 +529,7 @@ def request_report(*, by, period_start, period_end, framework=None):
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.db import transaction
 
-    from szmz_security.core.tasks import enqueue_on_commit
+    from szmz_security.jobs import services as jobs
 
     from .models import InspectionReport
 
@@ -544,5 +544,5 @@ def request_report(*, by, period_start, period_end, framework=None):
         )
         report._change_reason = "申请生成"
         report.save()
-        enqueue_on_commit("compliance.build_inspection_report", report.pk)
+        jobs.start("compliance.inspection_report", report, by=by, total=100)
     return report

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, TemplateView
 
@@ -233,7 +234,9 @@ class InspectionReportListView(ComplianceAccessMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        reports = InspectionReport.objects.select_related("framework", "requested_by__profile")
+        reports = InspectionReport.objects.select_related(
+            "framework", "requested_by__profile"
+        ).prefetch_related("jobs")
         context.update(
             title="合规检查报告",
             page_obj=Paginator(reports, self.paginate_by).get_page(self.request.GET.get("page")),
@@ -265,12 +268,18 @@ class InspectionReportView(ComplianceAccessMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = str(self.object)
+        context.update(
+            title=str(self.object),
+            job=self.object.job,
+            poll_url=reverse("compliance:inspectionreport_progress", args=[self.object.pk]),
+            label="生成进度",
+            result_template="compliance/inspectionreport_result.html",
+        )
         return context
 
 
 class InspectionReportProgressView(InspectionReportView):
-    template_name = "compliance/inspectionreport_progress.html"
+    template_name = "jobs/progress.html"
 
 
 class InspectionReportDownloadView(ComplianceAccessMixin, DetailView):

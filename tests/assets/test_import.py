@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from assets import resources, tasks
+from assets import resources
 from assets.models import Asset, AssetImport
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.core.choices import NetworkZone, Secrecy
+from szmz_security.jobs import services as jobs
 from tests.assets.factories import AssetFactory
 from tests.factories import UserFactory
 
@@ -218,7 +219,14 @@ def test_another_user_cannot_open_an_import(client, officer, outsider, departmen
     assert client.get(reverse("assets:asset_import_progress", args=[job.pk])).status_code == 404
 
 
-# --- large files: the Celery task -----------------------------------------------------------------
+# --- large files: the job in the worker -----------------------------------------------------------
+
+
+def run_import(record):
+    """What the worker does with an import's job (DESIGN.md §9); the import's state after it."""
+    jobs.run(jobs.create(resources.JOB_KIND, record, by=record.created_by).pk)
+    record.refresh_from_db()
+    return record.state
 
 
 def test_large_file_is_queued_and_the_task_writes_it(
@@ -226,22 +234,23 @@ def test_large_file_is_queued_and_the_task_writes_it(
 ):
     settings.ASSET_IMPORT_INLINE_ROWS = 10
     sent = []
-    from assets import resources as module
+    from szmz_security.core import tasks as module
 
-    original = module.enqueue_on_commit
-    module.enqueue_on_commit = lambda name, *args: sent.append((name, args))
+    original = module.send_task_now
+    module.send_task_now = lambda name, *args: sent.append((name, args))
     try:
-        upload(client, officer, csv_file([row(f"T-{i:04d}", department) for i in range(50)]))
+        with django_capture_on_commit_callbacks(execute=True):
+            upload(client, officer, csv_file([row(f"T-{i:04d}", department) for i in range(50)]))
     finally:
-        module.enqueue_on_commit = original
+        module.send_task_now = original
     job = last_job()
-    assert sent == [("assets.run_import", (job.pk,))]
+    assert sent == [("jobs.run", (job.job.pk,))]
     assert job.state == AssetImport.State.PENDING and job.total_rows == 50
     partial = client.get(reverse("assets:asset_import_progress", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in partial and "排队中" in partial
 
-    assert tasks.run_import(job.pk) == AssetImport.State.DONE
-    assert tasks.run_import(job.pk) is None  # a redelivered task does nothing
+    assert jobs.run(job.job.pk) == "done"
+    assert jobs.run(job.job.pk) is None  # a redelivered message does nothing
     assert Asset.objects.count() == 50
     partial = client.get(reverse("assets:asset_import_progress", args=[job.pk])).content.decode()
     assert "hx-trigger" not in partial and "新增 50 项" in partial
@@ -253,8 +262,7 @@ def test_one_bad_row_in_a_thousand_writes_nothing(officer, department):
     job = AssetImport.objects.create(
         original_name="big.csv", format="csv", created_by=officer, file=csv_file(rows, name="big.csv")
     )
-    assert tasks.run_import(job.pk) == AssetImport.State.FAILED
-    job.refresh_from_db()
+    assert run_import(job) == AssetImport.State.FAILED
     assert job.errors == [{"line": 738, "field": "网络区域", "message": job.errors[0]["message"]}]
     assert "火星网" in job.errors[0]["message"]
     assert job.processed_rows == 1000
@@ -266,7 +274,7 @@ def test_shown_errors_are_capped_with_the_total(client, officer, department):
     job = AssetImport.objects.create(
         original_name="bad.csv", format="csv", created_by=officer, file=csv_file(rows, name="bad.csv")
     )
-    tasks.run_import(job.pk)
+    run_import(job)
     client.force_login(officer)
     page = client.get(job.get_absolute_url()).content.decode()
     assert "共 600 处错误" in page and "仅列出前 500 处错误" in page

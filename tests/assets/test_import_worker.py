@@ -4,8 +4,10 @@ of Celery): the worker process reads the stored file, validates it and writes ev
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assets import resources
 from assets.models import Asset, AssetImport
 from szmz_security.celery import app
+from szmz_security.jobs import services as jobs
 from tests.integration.test_celery_worker import worker  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -19,10 +21,11 @@ def test_a_queued_import_is_completed_by_a_real_worker(worker, officer, departme
         original_name="worker.csv", format="csv", created_by=officer, file=upload
     )
 
-    task_id = app.send_task("assets.run_import", args=[job.pk], queue=worker.queue).id
-    worker.wait_until_done(task_id, "assets.run_import")
+    work = jobs.create(resources.JOB_KIND, job, by=officer, total=300)
+    task_id = app.send_task("jobs.run", args=[work.pk], queue=worker.queue).id
+    worker.wait_until_done(task_id, "jobs.run")
 
-    job.refresh_from_db()
+    job = AssetImport.objects.get(pk=job.pk)
     assert (job.state, job.created_count, job.processed_rows) == (AssetImport.State.DONE, 300, 300)
     assert Asset.objects.filter(number__startswith="W-").count() == 300
     assert Asset.history.filter(history_user=officer).count() == 300

@@ -10,6 +10,7 @@ from django.urls import reverse
 from assets import reconciliation as rec
 from assets.models import IPAssignment, MacAddress, Reconciliation, ReconciliationItem, Subnet
 from szmz_security.core.choices import NetworkZone
+from szmz_security.jobs import services as jobs
 from szmz_security.obligations.models import Obligation
 from tests.assets.factories import AssetFactory, IPAssignmentFactory, MacAddressFactory, SubnetFactory
 
@@ -329,8 +330,8 @@ def test_progress_partial_polls_until_done(client, officer, assignment):
     )
     client.force_login(officer)
     html = client.get(run.get_absolute_url()).content.decode()
-    assert 'hx-trigger="every 1s"' in html and "正在比对" in html
-    rec.run_comparison(run)
+    assert 'hx-trigger="every 1s"' in html and "排队中" in html
+    jobs.run(run.job.pk)
     response = client.get(reverse("assets:reconciliation_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert response["HX-Refresh"] == "true"
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from assets import reconciliation as rec
 from assets.models import Asset, IPAssignment, MacAddress, Reconciliation, ReconciliationItem
-from assets.tasks import ensure_reconciliation_obligations, run_reconciliation
+from assets.tasks import ensure_reconciliation_obligations
 from incidents.models import Incident
 from szmz_security.core.choices import NetworkZone
+from szmz_security.jobs import services as jobs
 from szmz_security.obligations.models import Obligation
 from tests.assets.factories import AssetFactory, IPAssignmentFactory, MacAddressFactory, SubnetFactory
 from tests.factories import UserFactory
@@ -278,13 +279,13 @@ def test_large_scan_runs_in_the_task_with_progress(
     assert run.state == Reconciliation.State.PENDING
     assert run.progress_percent == 0
     assert len(callbacks) >= 1  # the task is enqueued after commit
-    assert run_reconciliation(run.pk) == 1
-    run.refresh_from_db()
+    assert jobs.run(run.job.pk) == "done"
+    run = Reconciliation.objects.get(pk=run.pk)
     assert run.state == Reconciliation.State.OPEN
     assert run.processed_rows == run.total_rows == 5
     assert run.progress_percent == 100
-    # A redelivered task does nothing twice.
-    assert run_reconciliation(run.pk) is None
+    # A redelivered message does nothing twice.
+    assert jobs.run(run.job.pk) is None
     assert run.items.count() == 1
 
 

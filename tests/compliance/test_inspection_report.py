@@ -16,7 +16,9 @@ from incidents.models import Incident, RegulatorReport
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.compliance import reports
 from szmz_security.compliance.models import InspectionReport
-from szmz_security.compliance.tasks import build_inspection_report
+from szmz_security.compliance.tasks import KIND
+from szmz_security.jobs import services as jobs
+from szmz_security.jobs.models import Job
 from szmz_security.obligations.models import Obligation
 from tests.factories import ObligationFactory
 
@@ -82,17 +84,25 @@ def period_data(department, staff, officer):
 
 
 def request(user, start=None, end=None):
+    """A requested report with its queued job, as reports.request_report leaves it."""
     today = timezone.localdate()
-    return InspectionReport.objects.create(
+    report = InspectionReport.objects.create(
         period_start=start or today - timedelta(days=60), period_end=end or today, requested_by=user
     )
+    jobs.create(KIND, report, by=user, total=100)
+    return report
+
+
+def build_inspection_report(report_pk):
+    """What the worker does with the report's job message (jobs.run)."""
+    return jobs.run(Job.objects.get(subject_id=report_pk, kind=KIND).pk)
 
 
 def test_task_builds_a_pdf_with_every_section_in_chinese(officer, period_data, tmp_path):
     report = request(officer)
     assert build_inspection_report(report.pk) == InspectionReport.State.DONE
     report.refresh_from_db()
-    assert report.state == "done" and report.progress == 100 and report.finished_at
+    assert report.state == "done" and report.job.percent == 100 and report.finished_at
     assert report.file.name.startswith("compliance/reports/") and report.file.name.endswith(".pdf")
     assert report.pages >= 3 and report.size > 1000
     path = report.file.path
@@ -152,7 +162,7 @@ def test_progress_is_recorded_step_by_step(officer, monkeypatch):
         def record(percent, step):
             progress(percent, step)
             row = InspectionReport.objects.get(pk=report_obj.pk)
-            seen.append((row.state, row.progress, row.step))
+            seen.append((row.state, row.job.done, row.job.message))
 
         return original(report_obj, record)
 
@@ -163,7 +173,7 @@ def test_progress_is_recorded_step_by_step(officer, monkeypatch):
     assert percents == sorted(percents) and percents[-1] < 100
     assert "评估合规状况" in [step for _, _, step in seen]
     report.refresh_from_db()
-    assert (report.state, report.progress) == ("done", 100)
+    assert (report.state, report.job.state, report.job.percent) == ("done", "done", 100)
     # a finished report is never rebuilt in place
     assert build_inspection_report(report.pk) is None
 
@@ -190,16 +200,13 @@ def test_progress_partial_polls_until_done(client, officer):
     url = reverse("compliance:inspectionreport_progress", args=[report.pk])
     partial = client.get(url).content.decode()
     assert 'hx-trigger="every 1s"' in partial and "排队中" in partial
-    InspectionReport.objects.filter(pk=report.pk).update(
-        state="running", progress=45, step="汇总安全事件与报告时限"
+    InspectionReport.objects.filter(pk=report.pk).update(state="running")
+    Job.objects.filter(subject_id=report.pk).update(
+        state="running", done=45, message="汇总安全事件与报告时限"
     )
     partial = client.get(url).content.decode()
     assert "汇总安全事件与报告时限（45%）" in partial and 'hx-trigger="every 1s"' in partial
-    build_inspection_report(
-        InspectionReport.objects.create(
-            period_start=report.period_start, period_end=report.period_end, requested_by=officer
-        ).pk
-    )
+    build_inspection_report(request(officer, report.period_start, report.period_end).pk)
     done = InspectionReport.objects.filter(state="done").get()
     partial = client.get(reverse("compliance:inspectionreport_progress", args=[done.pk])).content.decode()
     assert "hx-trigger" not in partial and 'data-testid="inspection-download"' in partial
@@ -225,7 +232,7 @@ def test_officers_inspectors_and_leadership_request_and_download(
     report = InspectionReport.objects.get()
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
     assert (report.requested_by, report.state) == (user, "queued")
-    assert sent == [("compliance.build_inspection_report", (report.pk,))]
+    assert sent == [("jobs.run", (report.job.pk,))]
 
     build_inspection_report(report.pk)
     report.refresh_from_db()
@@ -347,14 +354,22 @@ def test_overdue_obligations_are_counted_per_kind_and_listed_up_to_the_limit(set
     assert "最早逾期的备份记录" in text and "较晚逾期的备份记录" not in text and "尚未到期" not in text
 
 
-def test_a_request_whose_task_was_lost_is_built_by_the_minute_catch_up(officer):
-    """The broker was down when the report was requested: beat's catch-up builds it, once."""
-    from szmz_security.compliance.tasks import build_queued_reports
-
+def test_a_request_whose_task_was_lost_is_built_by_the_minute_catch_up(
+    officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The broker was down when the report was requested: the stale-job sweep sends it again,
+    once, and the worker builds it."""
+    sent = []
+    monkeypatch.setattr("szmz_security.core.tasks.send_task_now", lambda name, *args: sent.append(args[0]))
     report = request(officer)
-    assert build_queued_reports() == []  # just requested: its own task may still arrive
-    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
-        assert build_queued_reports() == [report.pk]
-        assert build_queued_reports() == []
+    assert jobs.requeue_stale() == {"requeued": [], "failed": []}  # its own message may still arrive
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=6)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert jobs.requeue_stale() == {"requeued": [report.job.pk], "failed": []}
+        assert jobs.requeue_stale() == {"requeued": [], "failed": []}
+    assert sent == [report.job.pk]
+    assert jobs.run(sent[0]) == "done"
     report.refresh_from_db()
     assert report.state == InspectionReport.State.DONE and report.pages >= 1

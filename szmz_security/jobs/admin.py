@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Job
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Read-only: jobs change only through the worker and the stale sweep (services.py)."""
+
+    list_display = (
+        "pk",
+        "kind",
+        "state",
+        "done",
+        "total",
+        "attempts",
+        "heartbeat_at",
+        "requested_by",
+        "created_at",
+    )
+    list_filter = ("kind", "state")
+    list_select_related = ("requested_by",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
