@@ -37,8 +37,8 @@ def cut(apps, schema_editor):
         last_day = period_last_day(timezone.localdate(attestation.at), frequency_of(attestation.clause))
         if attestation.valid_until <= last_day:
             continue
-        attestation.valid_until = last_day
-        attestation.save(update_fields=["valid_until"])
+        # An update, not save(): no signal may record the change a second time.
+        Attestation.objects.filter(pk=attestation.pk).update(valid_until=last_day)
         HistoricalAttestation.objects.create(
             id=attestation.pk,
             clause_id=attestation.clause_id,
