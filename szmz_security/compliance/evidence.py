@@ -14,6 +14,12 @@ Another app registers its own kinds from its ``AppConfig.ready()`` (e.g. the aud
 quarterly reviews, training), importing ``register`` from here. A kind nobody registered, a model
 label that does not resolve (``apps.get_model``) or a field that does not exist evaluates to
 “no evidence” with the reason, never to an error.
+
+A periodic or per-event evaluator turns its records into per-period / per-event outcomes and
+leaves the status to ``periods.period_result`` / ``periods.event_result``: the rules an inspector
+signs (met only if every due period was met on time, 未按期 for a late or missed one, 本期无事件
+without events) live there only. An item with ``precondition = true`` (a setting) is shown beside
+the status and never makes a clause met (``services.combine``).
 """
 
 import datetime

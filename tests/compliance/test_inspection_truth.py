@@ -105,3 +105,22 @@ def test_a_past_period_is_evaluated_at_its_end():
     # The hook for the audit log's chain verification prints nothing until it is provided.
     assert reports.audit_chain_summary(None, as_of) is None
     assert Clause.objects.filter(framework__code="csl", code="21.3").exists()
+
+
+def test_the_quarterly_review_checklist_is_evaluated_at_its_quarters_end():
+    from audits.services import generate_checklist
+    from szmz_security.compliance import services
+    from tests.audits.factories import QuarterlyReviewFactory
+
+    clause = Clause.objects.get(framework__code="szmz-2008", code="5.2")  # quarterly 机房巡查
+    officer = UserFactory(roles=["security_officer"])
+    with time_machine.travel(at(2026, 3, 1, 9), tick=False):
+        services.attest(clause, by=officer, note="一季度机房巡查")
+    with time_machine.travel(at(2026, 7, 1, 9), tick=False):
+        review = QuarterlyReviewFactory(year=2026, quarter=1)
+        generate_checklist(review)
+        hint = review.items.get(clause=clause).hint
+        # As of 2026-03-31 23:59: the first quarter is met; the second had not ended (nor begun).
+        assert "2026年第2季度" not in hint and "按期完成" in hint
+        # The same clause on the dashboard now: the second quarter passed without a check.
+        assert "2026年第2季度" in services.evaluate("szmz-2008").by_clause[clause.pk].reason
