@@ -400,6 +400,7 @@ def _record_source(spec):
         spec.get("date_field", ""),
         json.dumps(spec.get("filter", {}), sort_keys=True),
         spec.get("frequency", ""),
+        spec.get("done_field", ""),
     )
 
 
@@ -408,7 +409,8 @@ def evaluate_records(items, ctx):
     """Records of a model (``model`` label, ``date_field``, optional ``filter``). A periodic
     item expects one per period of ``frequency``, judged per period (``periods.py``): a period
     with a record is met on time, an ended one without is missed, the current one without is
-    not yet due. A per-event item is met by the records of the window, 本期无事件 without any.
+    not yet due; with ``done_field`` (when the record was completed, e.g. signed off) a record
+    completed after its period ended is late. A per-event item is met by the records of the window, 本期无事件 without any.
     One aggregate query per distinct source, one more for its latest records when asked."""
     by_source = {}
     for item in items:
@@ -450,13 +452,19 @@ def _evaluate_record_source(spec, ctx):
             Status.MET, f"评估期内 {summary['n']} 条{verbose}，最近一条 {fmt(summary['last'])}。", refs
         )
 
-    trunc = Trunc(name, TRUNC_KIND[frequency], output_field=models.DateField())
-    counted = {
-        _as_date(row["period"])
-        for row in window.order_by().annotate(period=trunc).values("period").annotate(n=Count("pk"))
-    }
+    if spec.get("done_field"):
+        done, late = _records_done(model, window, name, spec["done_field"], frequency, ctx)
+        if done is None:
+            return Result(Status.NO_EVIDENCE, f"数据模型 {label} 没有字段 {spec['done_field']!r}，无法核查。")
+    else:
+        trunc = Trunc(name, TRUNC_KIND[frequency], output_field=models.DateField())
+        done = {
+            _as_date(row["period"])
+            for row in window.order_by().annotate(period=trunc).values("period").annotate(n=Count("pk"))
+        }
+        late = set()
     return period_result(
-        record_periods(counted, frequency, ctx),
+        record_periods(done, frequency, ctx, late=late),
         frequency,
         ctx.today,
         due_soon_days=due_soon_days(spec),
@@ -474,13 +482,44 @@ TRUNC_KIND = {
 }
 
 
-def record_periods(done, frequency, ctx):
-    """The window's periods: met on time if ``done`` (a set of period starts) holds it, missed
-    once ended without, not yet due while current."""
+def _records_done(model, window, name, done_field, frequency, ctx):
+    """(periods met on time, periods met late) of records that say which period they are for
+    (``date_field``, e.g. a month) and when they were done (``done_field``, e.g. signed off): done
+    after the period ended is late; not done by the instant evaluated does not count yet. None
+    when the field does not exist."""
+    try:
+        model._meta.get_field(done_field)
+    except FieldDoesNotExist:
+        return None, None
+    on_time, late = set(), set()
+    for when, done in window.order_by().values_list(name, done_field):
+        done_day = _local_day(done)
+        if (
+            done_day is None
+            or done_day > ctx.today
+            or (isinstance(done, datetime.datetime) and done > ctx.as_of)
+        ):
+            continue
+        start = period_start(_local_day(when), frequency)
+        (on_time if done_day < next_period(start, frequency) else late).add(start)
+    return on_time, late - on_time
+
+
+def _local_day(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value
+
+
+def record_periods(done, frequency, ctx, late=()):
+    """The window's periods: met on time if ``done`` (a set of period starts) holds it, late if
+    ``late`` does, missed once ended without, not yet due while current."""
     periods = []
     for start in period_starts(ctx.since_date, ctx.today, frequency):
         if start in done:
             outcome = Outcome.ON_TIME
+        elif start in late:
+            outcome = Outcome.LATE
         elif next_period(start, frequency) <= ctx.today:
             outcome = Outcome.MISSED
         else:

@@ -1,7 +1,9 @@
-"""The compliance service (DESIGN.md §6): per clause met / due soon / overdue / no evidence /
-not applicable, from the records of every other app, aggregated per chapter and per framework.
+"""The compliance service (DESIGN.md §6): per clause met / due soon / overdue / 未按期 / no evidence /
+本期无事件 / not applicable, from the records of every other app, aggregated per chapter and per
+framework (the rules: ``periods.py``).
 
-``evaluate()`` is what the dashboard, the clause page and (later) the inspection PDF read. Its
+``evaluate()`` is what the dashboard, the clause page, the quarterly review checklist and the
+inspection PDF read, each at ``evaluation_instant()`` of its period. Its
 number of queries does not depend on the number of rows: one for the clauses, then one aggregate
 per evidence source (see ``evidence.py``), plus one per source for the evidence records when
 ``with_refs`` is set.
@@ -256,10 +258,6 @@ def attestation_period(clause, day=None):
     day = day or timezone.localdate()
     frequency = clause_attestation_frequency(clause)
     return period_label(period_start(day, frequency), frequency), attestation_valid_until(frequency, day)
-
-
-def default_valid_until(clause, start=None):
-    return attestation_period(clause, start)[1]
 
 
 def attest(clause, *, by, note, valid_until=None, at=None):

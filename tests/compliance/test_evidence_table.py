@@ -86,6 +86,29 @@ def scans(*months):
     }
 
 
+def fire_checks(late=(), missing=()):
+    """Monthly fire checks January–May, each done in its month unless late (done on the 3rd of
+    the next month) or missing."""
+    from assets.models import FireCheck
+    from tests.assets.factories import MachineRoomFactory
+
+    room, officer = MachineRoomFactory(), UserFactory()
+    for month in range(1, 6):
+        if month in missing:
+            continue
+        checked = datetime.date(2026, month + 1, 3) if month in late else datetime.date(2026, month, 20)
+        FireCheck.objects.create(
+            room=room, month=datetime.date(2026, month, 1), checked_on=checked, checked_by=officer
+        )
+    return {
+        "kind": "records",
+        "model": "assets.FireCheck",
+        "date_field": "month",
+        "done_field": "checked_on",
+        "frequency": "monthly",
+    }
+
+
 def room_changes(n):
     for _ in range(n):
         IncidentFactory(discovered_at=at(2026, 3, 1))
@@ -258,6 +281,9 @@ SCENARIOS = [
     ("records", "monthly last period missing", lambda s: scans(1, 2, 3, 4), JAN, Status.OVERDUE),
     ("records", "monthly pending", lambda s: scans(), at(2026, 6, 1), Status.NO_EVIDENCE),
     ("records", "monthly none", lambda s: scans(), JAN, Status.OVERDUE),
+    ("records", "done in each month", lambda s: fire_checks(), JAN, Status.MET),
+    ("records", "one month done late", lambda s: fire_checks(late=(2,)), JAN, Status.LATE),
+    ("records", "one month missing", lambda s: fire_checks(missing=(3,)), JAN, Status.LATE),
     ("records", "per event some", lambda s: room_changes(2), JAN, Status.MET),
     ("records", "per event none", lambda s: room_changes(0), JAN, Status.NO_EVENTS),
     (

@@ -103,7 +103,8 @@ def test_a_new_version_updates_texts_keeps_attestations_and_retires_removed_clau
     clause = Clause.objects.get(framework__code="szmz-2008", code="1.1")
     attestation = services.attest(clause, by=officer, note="已核对")
     original = (FRAMEWORK_DIR / "szmz-2008.toml").read_text(encoding="utf-8")
-    changed = original.replace('version = "2008.05-r1"', 'version = "2008.05-r2"')
+    shipped = re.search(r'^version = "([^"]+)"', original, re.M).group(1)
+    changed = original.replace(f'version = "{shipped}"', 'version = "2008.05-test"')
     changed = changed.replace(
         "对机房内设置的消防器材每月进行检查,以保证其有效性;",
         "对机房内设置的消防器材每月进行检查并记录,以保证其有效性;",
@@ -114,7 +115,7 @@ def test_a_new_version_updates_texts_keeps_attestations_and_retires_removed_clau
 
     [result] = load_frameworks(tmp_path)
     assert result.action == "updated" and result.updated == ["5.7"] and result.retired == ["11.2"]
-    assert Framework.objects.get(code="szmz-2008").version == "2008.05-r2"
+    assert Framework.objects.get(code="szmz-2008").version == "2008.05-test"
     fire = Clause.objects.get(framework__code="szmz-2008", code="5.7")
     assert "并记录" in fire.text
     assert "条文" in fire.history.first().history_change_reason
