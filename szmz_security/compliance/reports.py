@@ -149,9 +149,8 @@ def collect(report, progress=lambda percent, step: None):
                 text = f"{c.clause.title}\n{c.clause.text}"
                 if c.clause.summary:
                     text += f"\n（{SUMMARY_CAVEAT}）"
-                checked = "\n".join(
-                    [*c.coverage, c.reason] + (["证据记录：\n" + evidence] if evidence else [])
-                )
+                # The reason opens with each item's per-period / per-event coverage.
+                checked = "\n".join([c.reason] + (["证据记录：\n" + evidence] if evidence else []))
                 rows.append((c.clause.code_on(as_of), text, STATUS_LABELS[c.status], checked))
             chapters.append(
                 {
@@ -329,13 +328,13 @@ def chapter_chart(chapters):
         chart.bars[index].strokeColor = None
     drawing.add(chart)
     legend = Legend()
-    legend.x = 70
+    legend.x = 40
     legend.y = 12
     legend.fontName = FONT_NAME
     legend.fontSize = 8
     legend.alignment = "right"
     legend.columnMaximum = 1
-    legend.deltax = 70
+    legend.deltax = 56  # seven statuses side by side within the page width
     legend.dx = 8
     legend.dy = 8
     legend.colorNamePairs = [(STATUS_COLORS[status], STATUS_LABELS[status]) for status in shown]

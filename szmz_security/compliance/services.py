@@ -57,19 +57,6 @@ class ClauseStatus:
     def refs(self):
         return [ref for item in self.items for ref in item.refs]
 
-    @property
-    def evidence_items(self):
-        return [item for item in self.items if not item.precondition]
-
-    @property
-    def preconditions(self):
-        return [item for item in self.items if item.precondition]
-
-    @property
-    def coverage(self):
-        """Each evidence item's per-period / per-event coverage, “label：coverage”."""
-        return [f"{item.label or '证据'}：{item.coverage}" for item in self.evidence_items if item.coverage]
-
 
 @dataclass
 class Summary:
