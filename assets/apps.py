@@ -5,6 +5,9 @@ class AssetsConfig(AppConfig):
     name = "assets"
     verbose_name = "资产与网络"
 
+    def ready(self):
+        from . import evidence  # noqa: F401 - registers the register's compliance evidence kinds
+
     def dashboard_cards(self, user):
         """The assets the user may see and, for whoever may change the register, how many of them
         break a rule (one query each)."""

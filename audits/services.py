@@ -156,8 +156,11 @@ def generate_checklist(review, as_of=None):
     """One item per clause of the bureau's framework that applies (not N/A), each pre-filled with
     what the compliance service says about it as a hint for the assessor."""
     from szmz_security.compliance.evidence import Status
-    from szmz_security.compliance.services import evaluate
+    from szmz_security.compliance.services import evaluate, evaluation_instant
 
+    # The instant the dashboard and the PDF use for this quarter: its end, or now before then.
+    _, next_quarter = quarter_bounds(review.year, review.quarter)
+    as_of = as_of or evaluation_instant(next_quarter - datetime.timedelta(days=1))
     evaluation = evaluate(FRAMEWORK_CODE, as_of=as_of)
     existing = set(review.items.values_list("clause_id", flat=True))
     items = []

@@ -8,6 +8,7 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import evidence  # noqa: F401 - registers the incident compliance evidence kinds
         from .rules_seed import ensure_after_migrate
 
         # A flushed database (transactional tests) gets the shipped rules back, as roles do.

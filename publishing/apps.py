@@ -7,7 +7,7 @@ class PublishingConfig(AppConfig):
 
     def ready(self):
         # The sensitive-word filter's signals: every change to the list bumps its version.
-        from . import wordfilter  # noqa: F401
+        from . import evidence, wordfilter  # noqa: F401 - evidence registers its compliance kinds
 
     def dashboard_cards(self, user):
         from . import services

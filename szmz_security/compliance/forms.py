@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 
 from szmz_security.core.forms import BootstrapFormMixin
@@ -10,12 +12,21 @@ class AttestationForm(BootstrapFormMixin, forms.Form):
         help_text="检查了什么、依据哪些材料（文件编号、存放位置、检查范围）。",
         error_messages={"required": "请说明检查了什么、依据哪些材料。"},
     )
-    valid_until = forms.DateField(
-        label="有效期至",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="默认按条款的检查频次计算；到期前将显示“即将到期”。",
-        error_messages={"required": "请填写有效期。", "invalid": "请输入有效日期，如 2026-12-31。"},
+    valid_until = forms.TypedChoiceField(
+        label="覆盖期间",
+        coerce=datetime.date.fromisoformat,
+        help_text="人工确认只覆盖确认当期（按条款的检查频次），下一期须重新确认。",
+        error_messages={"required": "请选择覆盖期间。", "invalid_choice": "人工确认只能覆盖本期。"},
     )
+
+    def __init__(self, *args, period, **kwargs):
+        """``period``: (label, last day) of the one period an attestation made now covers."""
+        super().__init__(*args, **kwargs)
+        label, last_day = period
+        self.fields["valid_until"].choices = [
+            (last_day.isoformat(), f"{label}（有效期至 {last_day:%Y-%m-%d}）")
+        ]
+        self.fields["valid_until"].initial = last_day.isoformat()
 
 
 class ApplicabilityForm(BootstrapFormMixin, forms.Form):

@@ -28,6 +28,7 @@ CLAUSE_FIELDS = (
     "evidence",
     "frequency",
     "not_applicable_reason",
+    "renumbered",
     "sort_order",
 )
 FREQUENCIES = {choice.value for choice in Frequency}
@@ -87,6 +88,9 @@ def validate(data, path):
         for key in ("title", "text"):
             if not clause.get(key):
                 errors.append(f"{where}: 缺少 {key}")
+        for change in clause.get("renumbered", []):
+            if not change.get("from") or not change.get("code"):
+                errors.append(f"{where}: 条款号变更须有 from 与 code")
         items = clause.get("evidence", [])
         if not items and not clause.get("not_applicable"):
             errors.append(f"{where}: 须有证据要求或不适用原因")
@@ -166,6 +170,10 @@ def load_file(path, *, force=False):
                 "evidence": items,
                 "frequency": clause_frequency(items),
                 "not_applicable_reason": spec.get("not_applicable", "").strip(),
+                "renumbered": [
+                    {"from": str(change["from"]), "code": str(change["code"])}
+                    for change in spec.get("renumbered", [])
+                ],
                 "sort_order": index,
             }
             clause = existing.get(code)

@@ -98,6 +98,8 @@ class Clause(models.Model):
     evidence = models.JSONField("证据要求", default=list, blank=True)
     frequency = models.CharField("频次", max_length=10, choices=Frequency.choices, blank=True)
     not_applicable_reason = models.TextField("不适用原因", blank=True)
+    # A clause renumbered by an amendment: [{"from": "2026-01-01", "code": "23.3"}], oldest first.
+    renumbered = models.JSONField("条款号变更", default=list, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
     retired = models.BooleanField("已废止", default=False)
     retired_at = models.DateTimeField("废止时间", null=True, blank=True)
@@ -124,11 +126,23 @@ class Clause(models.Model):
 
     @property
     def display_code(self):
-        """“第五章第7条” for the bureau's numbering, the code itself otherwise."""
-        head, _, item = self.code.partition(".")
+        """“第五章第7条” for the bureau's numbering, the code in force today otherwise."""
+        return self.code_on(timezone.now())
+
+    def code_on(self, instant):
+        """The clause's number in force at ``instant`` (an amendment may renumber it: 网络安全法
+        21(3) is 23(3) from 2026-01-01), as the bureau writes it."""
+        day = timezone.localdate(instant).isoformat() if hasattr(instant, "tzinfo") else str(instant)
+        code = self.code
+        for change in self.renumbered or []:
+            if str(change.get("from", "")) <= day:
+                code = change.get("code", code)
+        head, _, item = code.partition(".")
         if self.chapter.label.startswith("第") and head == self.chapter.code and item.isdigit():
             return f"{self.chapter.label}第{item}条"
-        return self.code
+        if self.renumbered and item.isdigit():
+            return f"{head}({item})"  # the law's article(item): 21(3), 23(3)
+        return code
 
     @property
     def attestable(self):

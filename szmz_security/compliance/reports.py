@@ -44,6 +44,8 @@ GRID = TableStyle(
 )
 STATUS_COLORS = {
     Status.OVERDUE: colors.HexColor("#dc3545"),
+    Status.LATE: colors.HexColor("#a52834"),
+    Status.NO_EVENTS: colors.HexColor("#0dcaf0"),
     Status.DUE_SOON: colors.HexColor("#ffc107"),
     Status.NO_EVIDENCE: colors.HexColor("#6c757d"),
     Status.MET: colors.HexColor("#198754"),
@@ -58,11 +60,21 @@ DEADLINE_OPEN = "未到期"
 DEADLINE_WAIVED = "不再需要"
 
 
-def period_bounds(start, end):
-    """The aware datetimes of the start of ``start`` and the end of ``end`` (Asia/Shanghai)."""
+SUMMARY_CAVEAT = "要点摘要，以正式文本为准"
+
+
+def period_bounds(start, end, now=None):
+    """The start of ``start`` and the instant the period is evaluated at (Asia/Shanghai): the end
+    of ``end``, or now when the period has not ended — the PDF never predicts the future, and
+    prints what the dashboard shows at the same instant (``services.evaluation_instant``)."""
     since = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
-    as_of = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
-    return since, as_of
+    return since, services.evaluation_instant(end, now)
+
+
+def audit_chain_summary(report, as_of):
+    """The line “审计日志完整性校验：…” for the signature section, or None while no verifier is
+    installed (the audit log's hash chain provides it; nothing is printed for None)."""
+    return None
 
 
 def deadline_status(obligation, as_of):
@@ -131,23 +143,15 @@ def collect(report, progress=lambda percent, step: None):
             for c in ch.clauses:
                 refs = c.refs[:REF_LIMIT]
                 evidence = "\n".join(
-                    f"{ref.title}（{_date(ref.date)}{'，' + ref.state if ref.state else ''}）" for ref in refs
+                    f"· {ref.title}（{_date(ref.date)}{'，' + ref.state if ref.state else ''}）"
+                    for ref in refs
                 )
-                dates = [ref.date for ref in refs if ref.date]
-                latest = (
-                    max(dates, key=lambda d: d if isinstance(d, datetime.datetime) else _aware(d))
-                    if dates
-                    else None
-                )
-                rows.append(
-                    (
-                        c.clause.display_code,
-                        c.clause.title,
-                        STATUS_LABELS[c.status],
-                        (c.reason + ("\n" + evidence if evidence else "")),
-                        _date(latest),
-                    )
-                )
+                text = f"{c.clause.title}\n{c.clause.text}"
+                if c.clause.summary:
+                    text += f"\n（{SUMMARY_CAVEAT}）"
+                # The reason opens with each item's per-period / per-event coverage.
+                checked = "\n".join([c.reason] + (["证据记录：\n" + evidence] if evidence else []))
+                rows.append((c.clause.code_on(as_of), text, STATUS_LABELS[c.status], checked))
             chapters.append(
                 {
                     "label": ch.chapter.label,
@@ -164,6 +168,7 @@ def collect(report, progress=lambda percent, step: None):
                 "short_name": fw.framework.short_name,
                 "version": fw.framework.version,
                 "source": fw.framework.source,
+                "summary": any(c.clause.summary for c in fw.clauses),
                 "counts": fw.counts,
                 "total": fw.total,
                 "percent": fw.percent_met,
@@ -180,11 +185,8 @@ def collect(report, progress=lambda percent, step: None):
 
     progress(70, "汇总发现问题与整改")
     data["findings"] = finding_rows(user, since, as_of)
+    data["audit_chain"] = audit_chain_summary(report, as_of)
     return data
-
-
-def _aware(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def incident_rows(user, since, as_of):
@@ -326,13 +328,13 @@ def chapter_chart(chapters):
         chart.bars[index].strokeColor = None
     drawing.add(chart)
     legend = Legend()
-    legend.x = 70
+    legend.x = 40
     legend.y = 12
     legend.fontName = FONT_NAME
     legend.fontSize = 8
     legend.alignment = "right"
     legend.columnMaximum = 1
-    legend.deltax = 70
+    legend.deltax = 56  # seven statuses side by side within the page width
     legend.dx = 8
     legend.dy = 8
     legend.colorNamePairs = [(STATUS_COLORS[status], STATUS_LABELS[status]) for status in shown]
@@ -373,6 +375,11 @@ def story(report, data, generated_at):
                 f"适用条款已满足 {fw['percent']}%。",
                 s["body"],
             ),
+            para(
+                f"出处：{fw['source']}"
+                + (f"。条文标注为摘要者：{SUMMARY_CAVEAT}。" if fw["summary"] else ""),
+                s["small"],
+            ),
             Spacer(1, 2 * mm),
             _table(
                 ["章", "条款数"] + [STATUS_LABELS[status] for status in STATUS_ORDER] + ["满足率"],
@@ -382,7 +389,9 @@ def story(report, data, generated_at):
                     + [f"{ch['percent']}%"]
                     for ch in fw["chapters"]
                 ],
-                [WIDTH - 112 * mm, 14 * mm] + [14 * mm] * 5 + [28 * mm],
+                [WIDTH - 16 * mm - 12 * mm - 13 * mm * len(STATUS_ORDER), 12 * mm]
+                + [13 * mm] * len(STATUS_ORDER)
+                + [16 * mm],
                 s,
             ),
             Spacer(1, 3 * mm),
@@ -397,10 +406,10 @@ def story(report, data, generated_at):
                 CondPageBreak(40 * mm),
                 para(f"{fw['short_name']} {ch['label']} {ch['title']}", s["h2"]),
                 para(counts_text(ch["counts"]), s["small"]),
-                _table(
-                    ["条款", "要点", "状态", "核查情况与证据", "最近日期"],
+                *_long_table(
+                    ["条款", "条文", "状态", "按期情况、核查情况与证据"],
                     ch["rows"],
-                    [24 * mm, 36 * mm, 16 * mm, WIDTH - 98 * mm, 22 * mm],
+                    [18 * mm, 70 * mm, 16 * mm, WIDTH - 104 * mm],
                     s,
                 ),
             ]
@@ -474,6 +483,15 @@ def story(report, data, generated_at):
     flow += [
         CondPageBreak(70 * mm),
         Paragraph("六、检查结论与签字", s["h2"]),
+        para(
+            f"本报告各条款状态按 {local(data['as_of'])} 的记录评估（检查期末，期末未到时为生成时刻）；"
+            "周期性条款逐期核查，仅当每一到期期次均按期完成时为“已满足”，逾期完成或缺失的期次为“未按期”。",
+            s["small"],
+        ),
+    ]
+    if data.get("audit_chain"):
+        flow.append(para(f"审计日志完整性校验：{data['audit_chain']}", s["body"]))
+    flow += [
         para("检查意见：", s["body"]),
         Spacer(1, 25 * mm),
         signature_block(s),
@@ -486,6 +504,8 @@ def signature_block(s):
         [para("检查人（签字）：", s["body"]), para("被检查单位负责人（签字）：", s["body"])],
         [Spacer(1, 14 * mm), Spacer(1, 14 * mm)],
         [para("日期：　　　年　　月　　日", s["body"]), para("日期：　　　年　　月　　日", s["body"])],
+        [para("检查单位（盖章）：", s["body"]), para("被检查单位（盖章）：", s["body"])],
+        [Spacer(1, 20 * mm), Spacer(1, 20 * mm)],
     ]
     table = Table(cells, colWidths=[WIDTH / 2, WIDTH / 2])
     table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999"))]))

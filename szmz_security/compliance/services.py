@@ -1,7 +1,9 @@
-"""The compliance service (DESIGN.md §6): per clause met / due soon / overdue / no evidence /
-not applicable, from the records of every other app, aggregated per chapter and per framework.
+"""The compliance service (DESIGN.md §6): per clause met / due soon / overdue / 未按期 / no evidence /
+本期无事件 / not applicable, from the records of every other app, aggregated per chapter and per
+framework (the rules: ``periods.py``).
 
-``evaluate()`` is what the dashboard, the clause page and (later) the inspection PDF read. Its
+``evaluate()`` is what the dashboard, the clause page, the quarterly review checklist and the
+inspection PDF read, each at ``evaluation_instant()`` of its period. Its
 number of queries does not depend on the number of rows: one for the clauses, then one aggregate
 per evidence source (see ``evidence.py``), plus one per source for the evidence records when
 ``with_refs`` is set.
@@ -16,8 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .evidence import SEVERITY, STATUS_ORDER, Context, Item, Status, attestation_validity, evaluate_items
+from .attestations import attestation_frequency, attestation_valid_until
+from .evidence import SEVERITY, STATUS_ORDER, Context, Item, Status, evaluate_items
 from .models import ApplicabilityOverride, Attestation, Clause, Framework
+from .periods import period_label, period_start
 
 VIEW_PERMISSION = "compliance.view_clause"
 
@@ -25,6 +29,17 @@ VIEW_PERMISSION = "compliance.view_clause"
 def window_days():
     """How far back an evaluation looks by default (settings.COMPLIANCE_WINDOW_DAYS, 365)."""
     return getattr(settings, "COMPLIANCE_WINDOW_DAYS", 365)
+
+
+def evaluation_instant(period_end=None, now=None):
+    """The one instant a period is evaluated at — the dashboard, the clause page, the quarterly
+    review checklist and the inspection PDF alike: the end of the period (its last second, local
+    time), or now when the period has not ended yet. Nothing after now is ever assumed."""
+    now = now or timezone.now()
+    if period_end is None:
+        return now
+    end = timezone.make_aware(datetime.datetime.combine(period_end, datetime.time.max))
+    return min(end, now)
 
 
 def can_view(user):
@@ -185,13 +200,28 @@ def not_applicable_reason(clause):
 
 
 def combine(clause, item_results):
-    if not item_results:
-        return ClauseStatus(clause, Status.NO_EVIDENCE, "未定义证据要求。", [])
-    worst = max(item_results, key=lambda r: SEVERITY[r.status]).status
+    """The worst status of the clause's evidence items. A precondition (a setting) never makes a
+    clause met: it only spoils the status when it fails, and alone it is no evidence."""
+    evidence = [r for r in item_results if not r.precondition]
+    failed = [r for r in item_results if r.precondition and r.status != Status.MET]
+    if not evidence:
+        reason = "仅有配置前提，无记录证据。" if item_results else "未定义证据要求。"
+        failed_status = max((r.status for r in failed), key=SEVERITY.__getitem__, default=Status.NO_EVIDENCE)
+        status = (
+            failed_status if SEVERITY[failed_status] > SEVERITY[Status.NO_EVIDENCE] else Status.NO_EVIDENCE
+        )
+        return ClauseStatus(clause, status, reason, item_results)
+    worst = max(evidence + failed, key=lambda r: SEVERITY[r.status]).status
     if len(item_results) == 1:
         reason = item_results[0].reason
     else:
-        reason = "；".join(f"{r.label or '证据'}：{r.reason.rstrip('。')}" for r in item_results) + "。"
+        reason = (
+            "；".join(
+                f"{'前提条件' if r.precondition else ''}{r.label or '证据'}：{r.reason.rstrip('。')}"
+                for r in item_results
+            )
+            + "。"
+        )
     return ClauseStatus(clause, worst, reason, item_results)
 
 
@@ -204,16 +234,22 @@ def clause_status(clause, user=None, as_of=None):
 # --- what officers record -------------------------------------------------------------------------
 
 
-def default_valid_until(clause, start=None):
-    start = start or timezone.localdate()
-    frequency = next(
-        (i.get("frequency", "") for i in clause.evidence or [] if i.get("kind") == "attestation"), ""
+def clause_attestation_frequency(clause):
+    return attestation_frequency(
+        next((i for i in clause.evidence or [] if i.get("kind") == "attestation"), {})
     )
-    return attestation_validity(frequency, start)
+
+
+def attestation_period(clause, day=None):
+    """(label, last day) of the one period an attestation made on ``day`` covers."""
+    day = day or timezone.localdate()
+    frequency = clause_attestation_frequency(clause)
+    return period_label(period_start(day, frequency), frequency), attestation_valid_until(frequency, day)
 
 
 def attest(clause, *, by, note, valid_until=None, at=None):
-    """Record that an officer checked a clause software cannot see."""
+    """Record that an officer checked a clause software cannot see: valid for the period it is
+    made in (of the clause's frequency), never longer."""
     if not by.has_perm("compliance.attest_clause"):
         raise PermissionDenied("您没有权限确认合规条款。")
     at = at or timezone.now()
@@ -224,11 +260,12 @@ def attest(clause, *, by, note, valid_until=None, at=None):
         errors["__all__"] = "该条款已废止。"
     if not (note or "").strip():
         errors["note"] = "请说明检查了什么、依据哪些材料。"
-    valid_until = valid_until or default_valid_until(clause, timezone.localdate(at))
+    label, period_end = attestation_period(clause, timezone.localdate(at))
+    valid_until = valid_until or period_end
     if valid_until < timezone.localdate(at):
         errors["valid_until"] = "有效期不能早于确认日期。"
-    if valid_until > timezone.localdate(at) + datetime.timedelta(days=3 * 366):
-        errors["valid_until"] = "有效期最长三年。"
+    elif valid_until > period_end:
+        errors["valid_until"] = f"人工确认只覆盖本期（{label}），有效期最迟至 {period_end:%Y-%m-%d}。"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -182,8 +182,8 @@ class AttestationCreateView(ServiceFormView):
             raise Http404("该条款由系统记录自动核查，无需人工确认。")
         return super(ServiceFormView, self).get(request, *args, **kwargs)
 
-    def get_initial(self):
-        return {"valid_until": services.default_valid_until(self.clause)}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "period": services.attestation_period(self.clause)}
 
     def perform(self, form):
         services.attest(self.clause, by=self.request.user, **form.cleaned_data)

@@ -1,5 +1,6 @@
 """The framework data files: complete, faithful to the regulation, loaded idempotently and versioned."""
 
+import datetime
 import re
 import shutil
 from pathlib import Path
@@ -69,14 +70,15 @@ def test_national_frameworks_are_loaded_with_their_evidence():
     assert {"szmz-2008", "csl", "cac-2025", "pipl", "secrets-2024", "mlps-l3"} <= codes
     log_rule = Clause.objects.get(framework__code="csl", code="21.3")
     assert "不少于六个月" in log_rule.text
-    assert log_rule.evidence == [
-        {
-            "kind": "setting",
-            "setting": "AUDIT_RETENTION_DAYS",
-            "min": 180,
-            "label": "审计日志保存期限（各类别最小值）",
-        }
+    # Evidenced by the bureau's systems' log sources; the portal's own setting is only a precondition.
+    assert [(e["kind"], e.get("precondition", False)) for e in log_rule.evidence] == [
+        ("log_sources", False),
+        ("setting", True),
     ]
+    assert log_rule.evidence[0]["min"] == 180
+    # Renumbered by the 2025 amendment, in force from 2026-01-01.
+    assert log_rule.code_on(datetime.date(2025, 12, 31)) == "21(3)"
+    assert log_rule.code_on(datetime.date(2026, 1, 1)) == "23(3)"
     assert Clause.objects.get(framework__code="pipl", code="57").evidence[0]["kinds"] == ["incident.pipl"]
 
 
@@ -101,7 +103,8 @@ def test_a_new_version_updates_texts_keeps_attestations_and_retires_removed_clau
     clause = Clause.objects.get(framework__code="szmz-2008", code="1.1")
     attestation = services.attest(clause, by=officer, note="已核对")
     original = (FRAMEWORK_DIR / "szmz-2008.toml").read_text(encoding="utf-8")
-    changed = original.replace('version = "2008.05-r1"', 'version = "2008.05-r2"')
+    shipped = re.search(r'^version = "([^"]+)"', original, re.M).group(1)
+    changed = original.replace(f'version = "{shipped}"', 'version = "2008.05-test"')
     changed = changed.replace(
         "对机房内设置的消防器材每月进行检查,以保证其有效性;",
         "对机房内设置的消防器材每月进行检查并记录,以保证其有效性;",
@@ -112,7 +115,7 @@ def test_a_new_version_updates_texts_keeps_attestations_and_retires_removed_clau
 
     [result] = load_frameworks(tmp_path)
     assert result.action == "updated" and result.updated == ["5.7"] and result.retired == ["11.2"]
-    assert Framework.objects.get(code="szmz-2008").version == "2008.05-r2"
+    assert Framework.objects.get(code="szmz-2008").version == "2008.05-test"
     fire = Clause.objects.get(framework__code="szmz-2008", code="5.7")
     assert "并记录" in fire.text
     assert "条文" in fire.history.first().history_change_reason

@@ -38,51 +38,52 @@ def monthly_obligation(kind, due, **kwargs):
 # --- obligations ----------------------------------------------------------------------------------
 
 
-def test_an_overdue_monthly_fire_check_turns_5_7_overdue():
+def test_an_overdue_monthly_fire_check_turns_5_7_overdue_and_met_late_is_not_met():
+    since = at(2026, 2, 1)
     with time_machine.travel(at(2026, 2, 1, 9), tick=False):
         obligation = monthly_obligation("machine_room.fire_check", at(2026, 2, 28, 23, 59))
     with time_machine.travel(at(2026, 2, 10, 9), tick=False):
-        fire = status_of("5.7")
-        assert fire.items[0].status == Status.MET  # open, not yet due soon
+        # Not yet due: never counts as met.
+        assert status_of("5.7", since=since).items[0].status == Status.NO_EVIDENCE
     with time_machine.travel(at(2026, 2, 24, 9), tick=False):
-        assert status_of("5.7").items[0].status == Status.DUE_SOON
+        assert status_of("5.7", since=since).items[0].status == Status.DUE_SOON
     with time_machine.travel(at(2026, 3, 2, 9), tick=False):
-        fire = status_of("5.7")
-        assert fire.status == Status.OVERDUE
-        assert fire.items[0].status == Status.OVERDUE
-        assert "1 项已逾期未完成" in fire.items[0].reason and "2026-02-28" in fire.items[0].reason
-        chapter = services.evaluate("szmz-2008").chapter("szmz-2008", "5")
+        fire = status_of("5.7", since=since)
+        assert fire.status == Status.OVERDUE and fire.items[0].status == Status.OVERDUE
+        assert "已逾期未完成" in fire.items[0].reason and "2026-02-28" in fire.items[0].reason
+        chapter = services.evaluate("szmz-2008", since=since).chapter("szmz-2008", "5")
         assert chapter.counts[Status.OVERDUE] >= 1
 
         meet(obligation, by=UserFactory(), evidence="已检查 4 具灭火器")
-        fire = status_of("5.7")
-        assert fire.items[0].status == Status.MET
-        assert "1 项逾期完成" in fire.items[0].reason
-        # The record side (assets.FireCheck) still has nothing: the clause is not met yet.
-        assert fire.status == Status.NO_EVIDENCE
+        fire = status_of("5.7", since=since)
+        assert fire.items[0].status == Status.LATE
+        assert "2026年2月逾期完成" in fire.items[0].reason
+        assert fire.items[0].coverage == "2 个月中 1 个逾期完成，1 个未到期"
+        # The record side (assets.FireCheck) has no February check either: still overdue.
+        assert fire.items[1].status == Status.OVERDUE and fire.status == Status.OVERDUE
 
 
 def test_a_monthly_report_met_then_due_soon_then_overdue():
+    since = at(2026, 1, 1)
     with time_machine.travel(at(2026, 1, 5, 9), tick=False):
         january = monthly_obligation("publishing.harmful_content_report", at(2026, 1, 10, 18))
         meet(january, by=UserFactory(), evidence="已报送")
     with time_machine.travel(at(2026, 1, 20, 9), tick=False):
-        report = status_of("10.4")
-        assert report.status == Status.MET and "1 项已完成" in report.reason
+        report = status_of("10.4", since=since)
+        assert report.status == Status.MET and "1 个按期完成" in report.reason
     with time_machine.travel(at(2026, 2, 1, 9), tick=False):
         monthly_obligation("publishing.harmful_content_report", at(2026, 2, 10, 18))
-    with time_machine.travel(at(2026, 2, 6, 9), tick=False):
-        report = status_of("10.4")
-        assert report.status == Status.DUE_SOON and "2026-02-10" in report.reason
     with time_machine.travel(at(2026, 2, 11, 9), tick=False):
-        assert status_of("10.4").status == Status.OVERDUE
+        report = status_of("10.4", since=since)
+        assert report.status == Status.OVERDUE and "2026-02-10" in report.reason
         # Evaluated as of a past moment, the obligation met later counts as open then.
-        assert status_of("10.4", as_of=at(2026, 1, 4, 9)).status == Status.DUE_SOON
+        past = status_of("10.4", since=since, as_of=at(2026, 1, 4, 9))
+        assert past.status == Status.NO_EVIDENCE
 
 
-def test_per_event_reports_are_met_without_events_and_overdue_when_one_is_late():
+def test_per_event_reports_without_events_are_no_events_and_overdue_when_one_is_late():
     with time_machine.travel(at(2026, 3, 1, 9), tick=False):
-        assert status_of("3.4").status == Status.MET
+        assert status_of("3.4").status == Status.NO_EVENTS
         ObligationFactory(kind="incident.police", created_at=at(2026, 3, 1, 8), due_at=at(2026, 3, 2, 8))
     with time_machine.travel(at(2026, 3, 2, 7), tick=False):
         assert status_of("3.4").status == Status.DUE_SOON
@@ -94,13 +95,19 @@ def test_per_event_reports_are_met_without_events_and_overdue_when_one_is_late()
 def test_zone_suffixed_kinds_count_for_their_prefix():
     with time_machine.travel(at(2026, 5, 3, 9), tick=False):
         ObligationFactory(
-            kind="assets.reconciliation.intranet", created_at=at(2026, 4, 1), due_at=at(2026, 4, 30, 23)
+            title="内网核查",
+            kind="assets.reconciliation.intranet",
+            created_at=at(2026, 4, 1),
+            due_at=at(2026, 4, 30, 23),
         )
         ObligationFactory(
-            kind="assets.reconciliation_other", created_at=at(2026, 4, 1), due_at=at(2026, 4, 30, 23)
+            title="其他核查",
+            kind="assets.reconciliation_other",
+            created_at=at(2026, 4, 1),
+            due_at=at(2026, 4, 30, 23),
         )
-        item = status_of("7.1").items[0]
-        assert item.status == Status.OVERDUE and item.reason.startswith("1 项")
+        item = status_of("7.1", since=at(2026, 4, 1)).items[0]
+        assert item.status == Status.OVERDUE and "内网核查" in item.reason and "其他核查" not in item.reason
 
 
 # --- records ---------------------------------------------------------------------------------------
@@ -126,23 +133,29 @@ def record(when):
     return ObligationFactory(kind="test.record", created_at=when, due_at=when + datetime.timedelta(days=1))
 
 
-def test_monthly_records_overdue_when_last_month_passed_without_one(make_framework):
+def test_monthly_records_judged_per_month(make_framework):
     framework = make_framework(RECORD_CLAUSE)
+    since = at(2026, 2, 1)
     with time_machine.travel(at(2026, 4, 10, 9), tick=False):
-        assert status_of("1.1", framework).status == Status.NO_EVIDENCE
+        assert status_of("1.1", framework, since=since).status == Status.OVERDUE
         record(at(2026, 2, 15, 10))
-        result = status_of("1.1", framework, with_refs=True)
+        result = status_of("1.1", framework, since=since, with_refs=True)
         assert result.status == Status.OVERDUE
-        assert "上一期（2026年3月）已结束" in result.reason and "缺 1 期" in result.reason
+        assert "上一期（2026年3月）已结束" in result.reason
         assert result.refs[0].date == at(2026, 2, 15, 10) and result.refs[0].url.startswith("/obligations/")
 
         record(at(2026, 3, 31, 23, 30))  # local time: still March
-        assert status_of("1.1", framework).status == Status.MET
+        assert status_of("1.1", framework, since=since).status == Status.MET
     with time_machine.travel(at(2026, 4, 27, 9), tick=False):
-        result = status_of("1.1", framework)
+        result = status_of("1.1", framework, since=since)
         assert result.status == Status.DUE_SOON and "2026-04-30" in result.reason
         record(at(2026, 4, 27, 8))
-        assert status_of("1.1", framework).status == Status.MET
+        assert status_of("1.1", framework, since=since).status == Status.MET
+    with time_machine.travel(at(2026, 6, 2, 9), tick=False):
+        # May passed without a record and June has one: a missed period is 未按期, named.
+        record(at(2026, 6, 1, 9))
+        result = status_of("1.1", framework, since=since)
+        assert result.status == Status.LATE and "2026年5月未完成" in result.reason
 
 
 def test_a_model_that_does_not_exist_gives_no_evidence_with_the_reason(make_framework):
@@ -225,60 +238,79 @@ def test_not_applicable_shows_its_reason_and_officers_can_override(officer):
     result = status_of("1.3")
     assert result.status == Status.NOT_APPLICABLE and result.reason == "本局无政务外网终端（人工判定）"
     services.set_applicability(clause, by=officer, applicable=True, reason="已接入政务外网")
-    assert status_of("1.3").status == Status.NO_EVIDENCE
+    assert status_of("1.3").status not in (Status.NOT_APPLICABLE, Status.MET)
     assert clause.applicability_override.history.count() == 2
     with pytest.raises(ValidationError):
         services.set_applicability(clause, by=officer, applicable=False, reason=" ")
 
 
-def test_log_retention_below_the_floor_is_overdue(settings):
-    assert status_of("2.5").status == Status.MET
-    assert status_of("21.3", "csl").status == Status.MET
+def test_log_retention_setting_is_only_a_precondition(settings):
+    from tests.audits.governance_factories import LogSourceFactory
+
+    # The portal's own retention does not evidence the bureau's systems' logs.
+    assert status_of("2.5").status == Status.NO_EVIDENCE
+    assert status_of("21.3", "csl").status == Status.NO_EVIDENCE
+    LogSourceFactory(system="政务服务系统", retention_days=200)
+    assert status_of("2.5").status == Status.MET and status_of("21.3", "csl").status == Status.MET
     settings.AUDIT_RETENTION_DAYS = {"auth": 90, "access": 90, "export": 90, "system": 90}
     assert status_of("2.5").status == Status.MET
     law = status_of("21.3", "csl")
-    assert law.status == Status.OVERDUE and "低于要求的 180" in law.reason
+    assert law.status == Status.OVERDUE and "前提条件本平台审计日志保存期限" in law.reason
+    assert [item.precondition for item in law.items] == [False, True]
 
 
-def test_security_officer_shortfall_is_flagged(officer):
-    result = status_of("2.1")
-    assert result.status == Status.OVERDUE and "1 人" in result.reason
+def test_security_officer_roster_not_role_headcount(officer):
+    from tests.audits.governance_factories import OfficerAppointmentFactory
+
     for n in range(3):
         UserFactory(username=f"officer{n}", roles=["security_officer"])
+    # Four holders of the role are not a roster of 1 专职 + 3 兼职.
+    result = status_of("2.1")
+    assert result.status == Status.OVERDUE and "专职安全员 0 人" in result.reason
+    OfficerAppointmentFactory(kind="full_time")
+    OfficerAppointmentFactory.create_batch(3)
     assert status_of("2.1").status == Status.MET
 
 
 # --- attestations ---------------------------------------------------------------------------------
 
 
-def test_attestation_is_met_then_due_soon_then_expired(officer):
-    clause = Clause.objects.get(framework__code="szmz-2008", code="1.4")
-    assert status_of("1.4").status == Status.NO_EVIDENCE
+def test_attestation_covers_one_period_only(officer):
+    clause = Clause.objects.get(framework__code="szmz-2008", code="5.2")  # quarterly
+    since = at(2026, 1, 1)
     with time_machine.travel(at(2026, 1, 5, 10), tick=False):
-        attestation = services.attest(clause, by=officer, note="已配合公安机关年度检查，见检查记录 2026-01")
-        assert attestation.valid_until == datetime.date(2027, 1, 5)  # yearly clause
-        result = status_of("1.4", with_refs=True)
-        assert result.status == Status.MET and "有效期至 2027-01-05" in result.reason
-        assert result.refs[0].title.endswith("已配合公安机关年度检查，见检查记录 2026-01")
-    with time_machine.travel(at(2026, 12, 20, 10), tick=False):
-        assert status_of("1.4").status == Status.DUE_SOON
-    with time_machine.travel(at(2027, 1, 6, 10), tick=False):
-        result = status_of("1.4")
-        assert result.status == Status.OVERDUE and "已于 2027-01-05 过期" in result.reason
+        assert status_of("5.2", since=since).status == Status.NO_EVIDENCE
+        attestation = services.attest(clause, by=officer, note="机房巡查，见巡查记录 2026-01")
+        assert attestation.valid_until == datetime.date(2026, 3, 31)  # the quarter, no longer
+        result = status_of("5.2", since=since, with_refs=True)
+        assert result.status == Status.MET and result.items[0].coverage == "1 个季度中 1 个按期完成"
+        assert result.refs[0].title.endswith("机房巡查，见巡查记录 2026-01")
+    with time_machine.travel(at(2026, 3, 25, 10), tick=False):
+        assert status_of("5.2", since=since).status == Status.MET  # Q1 is met; nothing is due yet
+    with time_machine.travel(at(2026, 4, 20, 10), tick=False):
+        assert status_of("5.2", since=since).status == Status.MET  # Q2 not yet due
+    with time_machine.travel(at(2026, 7, 2, 10), tick=False):
+        result = status_of("5.2", since=since)
+        assert result.status == Status.OVERDUE and "上一期（2026年第2季度）已结束" in result.reason
         services.attest(clause, by=officer, note="复查")
-        assert status_of("1.4").status == Status.MET
+        result = status_of("5.2", since=since)
+        assert result.status == Status.LATE and "2026年第2季度未完成" in result.reason
 
 
 def test_attestation_rules(officer, staff):
     automatic = Clause.objects.get(framework__code="szmz-2008", code="5.7")
     with pytest.raises(ValidationError):
         services.attest(automatic, by=officer, note="x")
-    manual = Clause.objects.get(framework__code="szmz-2008", code="1.4")
+    manual = Clause.objects.get(framework__code="szmz-2008", code="5.2")
     with pytest.raises(PermissionDenied):
         services.attest(manual, by=staff, note="x")
     with pytest.raises(ValidationError) as error:
         services.attest(manual, by=officer, note="x", valid_until=datetime.date(2000, 1, 1))
     assert "valid_until" in error.value.message_dict
+    with time_machine.travel(at(2026, 2, 1, 10), tick=False):
+        with pytest.raises(ValidationError) as error:
+            services.attest(manual, by=officer, note="x", valid_until=datetime.date(2029, 2, 1))
+        assert "只覆盖本期（2026年第1季度）" in error.value.message_dict["valid_until"][0]
 
 
 # --- queries --------------------------------------------------------------------------------------

@@ -69,8 +69,9 @@ def test_overview_counts_each_status_per_framework_and_chapter(client, officer):
     assert 'data-testid="nav-compliance"' in html and "合规总览" in html
     evaluation = response.context["evaluation"]
     chapter = evaluation.chapter("szmz-2008", "5")
-    assert chapter.counts["overdue"] == 1 and chapter.total == 8
-    assert 'data-status="overdue" data-count="1"' in html
+    assert chapter.counts["overdue"] >= 1 and chapter.total == 8
+    assert evaluation.by_clause[clause("5.7").pk].status == "overdue"
+    assert f'data-status="overdue" data-count="{chapter.counts["overdue"]}"' in html
     assert 'data-status="not_applicable" data-count="4"' in html  # 1.7, 2.9, 11.1, 11.2
 
     filtered = client.get(reverse("compliance:overview"), {"framework": "szmz-2008", "status": "overdue"})
@@ -102,7 +103,7 @@ def test_clause_page_shows_text_status_reason_and_linked_evidence(client, office
     client.force_login(officer)
     html = client.get(reverse("compliance:clause", args=[clause("5.7").pk])).content.decode()
     assert "对机房内设置的消防器材每月进行检查,以保证其有效性;" in html
-    assert "已逾期" in html and "1 项已逾期未完成" in html
+    assert "已逾期" in html and "2026年2月消防检查" in html and "已逾期未完成" in html
     assert overdue.get_absolute_url() in html and "2026年2月消防检查" in html
     assert "数据模型" not in html  # assets.FireCheck exists: its absence of records is “no evidence”
 
@@ -112,21 +113,26 @@ def test_officer_attests_a_clause_through_the_form(client, officer):
     client.force_login(officer)
     url = reverse("compliance:clause_attest", args=[manual.pk])
     form = client.get(url)
-    assert form.status_code == 200 and form.context["form"].initial["valid_until"] > timezone.localdate()
-    missing = client.post(url, {"note": " ", "valid_until": "2030-01-01"})
+    # The form offers exactly one period: this year (1.4 is checked yearly).
+    last_day = timezone.localdate().replace(month=12, day=31)
+    assert form.status_code == 200
+    assert form.context["form"].fields["valid_until"].choices == [
+        (last_day.isoformat(), f"{last_day.year}年（有效期至 {last_day:%Y-%m-%d}）")
+    ]
+    missing = client.post(url, {"note": " ", "valid_until": last_day.isoformat()})
     assert missing.status_code == 400 and "请说明检查了什么" in missing.content.decode()
-    response = client.post(
+    longer = client.post(
         url,
-        {
-            "note": "已配合公安机关检查",
-            "valid_until": (timezone.localdate() + datetime.timedelta(days=200)).isoformat(),
-        },
+        {"note": "已配合公安机关检查", "valid_until": (last_day + datetime.timedelta(days=1)).isoformat()},
     )
+    assert longer.status_code == 400 and "人工确认只能覆盖本期" in longer.content.decode()
+    response = client.post(url, {"note": "已配合公安机关检查", "valid_until": last_day.isoformat()})
     assert response.status_code == 302 and response["Location"] == manual.get_absolute_url()
     attestation = Attestation.objects.get()
     assert attestation.by == officer and attestation.history.first().history_user == officer
+    assert attestation.valid_until == last_day
     page = client.get(manual.get_absolute_url()).content.decode()
-    assert "已配合公安机关检查" in page and "已满足" in page
+    assert "已配合公安机关检查" in page and "1 年按期完成" in page
     # Automatically evidenced clauses have no attestation form.
     assert client.get(reverse("compliance:clause_attest", args=[clause("5.7").pk])).status_code == 404
 
