@@ -84,10 +84,10 @@ def evaluate_password_policy(items, ctx):
     validators = {
         v["NAME"].rsplit(".", 1)[-1]: v.get("OPTIONS", {}) for v in settings.AUTH_PASSWORD_VALIDATORS
     }
-    length = validators.get("MinimumLengthValidator", {}).get(
-        "min_length", 8 if "MinimumLengthValidator" in validators else 0
-    )
+    # Any validator with a min_length option sets the floor (Django's or the portal's own).
+    length = max((options.get("min_length", 0) for options in validators.values()), default=0)
     lockout = getattr(settings, "AXES_FAILURE_LIMIT", 0)
+    max_age = getattr(settings, "PASSWORD_MAX_AGE_DAYS", 0)
     missing = []
     if length < 8:
         missing.append("密码最小长度不足 8 位")
@@ -98,10 +98,10 @@ def evaluate_password_policy(items, ctx):
     if missing:
         status, reason = Status.OVERDUE, "平台密码策略不足：" + "；".join(missing) + "。"
     else:
+        renewal = f"密码最长使用 {max_age} 天，到期须先更改" if max_age else "未设置密码最长使用期限"
         status, reason = (
             Status.MET,
-            f"平台密码至少 {length} 位，拒绝常见密码与纯数字密码；连续 {lockout} 次登录失败即锁定；"
-            "用户可随时在“修改密码”中更改（定期更改由人员自行执行）。",
+            f"平台密码至少 {length} 位，拒绝常见密码；连续 {lockout} 次登录失败即锁定；{renewal}。",
         )
     return {item.key: Result(status, reason) for item in items}
 
