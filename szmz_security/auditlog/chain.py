@@ -14,7 +14,7 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.db import connections
 from django.utils import timezone
@@ -106,6 +106,9 @@ class Break:
 class Verification:
     checked: int = 0
     breaks: list = field(default_factory=list)
+    # The last event of each intact chain: {log_class: {"id", "hash", "at"}}, the anchor that the
+    # next verification checks (a chain cut short at its end has no later link to betray it).
+    heads: dict = field(default_factory=dict)
 
     @property
     def ok(self):
@@ -130,22 +133,39 @@ def checkpoints(model, log_class, using="default"):
     ]
 
 
-def verify(model, log_classes, chunk_size=2000, using="default"):
+def verify(model, log_classes, anchors=None, chunk_size=2000, using="default"):
     """Walk every chain in primary-key order, streaming (constant memory), and stop each chain
-    at its first break. A gap is accepted only where a purge checkpoint names it."""
+    at its first break. A gap is accepted only where a purge checkpoint names it. ``anchors``
+    (the heads of the last intact verification) must still be there unchanged, unless purged."""
     result = Verification()
     columns = ("pk", "prev_hash", "hash", *HASHED_FIELDS)
     for log_class in log_classes:
         gaps = checkpoints(model, log_class, using)
-        previous_id, previous_hash = 0, GENESIS
+        anchor = (anchors or {}).get(log_class)
+        previous, anchor_seen = {"pk": 0, "hash": GENESIS}, False
         rows = model._default_manager.using(using).filter(log_class=log_class).order_by("pk")
         for row in rows.values(*columns).iterator(chunk_size=chunk_size):
             result.checked += 1
-            broken = _check(row, previous_id, previous_hash, gaps)
+            if anchor and row["pk"] == anchor["id"]:
+                anchor_seen = True
+                row["anchor_hash"] = anchor["hash"]
+            broken = _check(row, previous["pk"], previous["hash"], gaps)
             if broken:
                 result.breaks.append(broken)
                 break
-            previous_id, previous_hash = row["pk"], row["hash"]
+            previous = row
+        else:
+            purged = anchor and any((through_id or 0) >= anchor["id"] for through_id, _ in gaps)
+            if anchor and not anchor_seen and not purged:
+                reason = "在上次校验时存在，现已不存在（日志末尾被删除或重写）"
+                when = datetime.fromisoformat(anchor["at"])
+                result.breaks.append(Break(anchor["id"], when, log_class, anchor["hash"], "（无）", reason))
+            elif previous["pk"]:
+                result.heads[log_class] = {
+                    "id": previous["pk"],
+                    "hash": previous["hash"],
+                    "at": previous["at"].isoformat(),
+                }
     return result
 
 
@@ -163,4 +183,6 @@ def _check(row, previous_id, previous_hash, gaps):
     expected = event_hash(row, row["prev_hash"])
     if expected != row["hash"]:
         return broken(expected, row["hash"], "的内容与哈希不符（事件被改动）")
+    if row.get("anchor_hash", row["hash"]) != row["hash"]:
+        return broken(row["anchor_hash"], row["hash"], "与上次校验时的哈希不符（日志被重写）")
     return None

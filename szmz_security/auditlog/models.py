@@ -167,6 +167,8 @@ class AuditChainVerification(models.Model):
     first_broken_id = models.BigIntegerField("首个断裂事件", null=True, blank=True)
     first_broken_at = models.DateTimeField("断裂事件时间", null=True, blank=True)
     message = models.TextField("结果说明")
+    # The last event of each intact chain, which the next verification expects to find unchanged.
+    heads = models.JSONField("链末事件", default=dict, blank=True)
 
     class Meta:
         verbose_name = "审计日志完整性校验"

@@ -65,7 +65,9 @@ def verify_chain(notify_officers=True):
     from szmz_security.obligations.services import notify
 
     started_at = timezone.now()
-    result = chain.verify(AuditEvent, AuditEvent.LogClass.values)
+    last_intact = AuditChainVerification.objects.filter(ok=True).order_by("-started_at", "-pk").first()
+    anchors = last_intact.heads if last_intact else {}
+    result = chain.verify(AuditEvent, AuditEvent.LogClass.values, anchors=anchors)
     broken = result.first_broken
     verification = AuditChainVerification.objects.create(
         started_at=started_at,
@@ -75,6 +77,7 @@ def verify_chain(notify_officers=True):
         first_broken_id=broken.id if broken else None,
         first_broken_at=broken.at if broken else None,
         message=result.message(),
+        heads=result.heads,
     )
     if broken and notify_officers:
         officers = get_user_model().objects.filter(

@@ -170,6 +170,34 @@ def test_the_first_break_is_the_earliest_across_classes(trail):
     assert verification.first_broken_id == trail[4].pk
 
 
+def test_deleting_the_newest_events_is_found_by_the_next_verification(trail):
+    """No later event links to the end of a chain: the last verification's anchor does."""
+    assert verify_chain(notify_officers=False).ok
+    last_login = trail[6]
+    tamper("DELETE FROM auditlog_auditevent WHERE id = %s", [last_login.pk])
+    verification = verify_chain(notify_officers=False)
+    assert verification.first_broken_id == last_login.pk
+    assert "现已不存在（日志末尾被删除或重写）" in verification.message
+    assert f"应为 {last_login.hash}" in verification.message
+
+
+def test_rewriting_the_end_of_a_chain_with_fresh_hashes_is_found(trail):
+    assert verify_chain(notify_officers=False).ok
+    last_login = AuditEvent.objects.get(pk=trail[6].pk)
+    last_login.username = "intruder"
+    forged = chain.event_hash(last_login, last_login.prev_hash)
+    tamper(
+        "UPDATE auditlog_auditevent SET username = 'intruder', hash = %s WHERE id = %s",
+        [forged, last_login.pk],
+    )
+    verification = verify_chain(notify_officers=False)
+    assert verification.first_broken_id == last_login.pk
+    assert "与上次校验时的哈希不符（日志被重写）" in verification.message
+    # New events after a good verification are simply part of the chain.
+    record(AuditEvent.Kind.LOGOUT, username="staff")
+    assert not verify_chain(notify_officers=False).ok  # still anchored to the intact verification
+
+
 # --- purge ----------------------------------------------------------------------------------------
 
 

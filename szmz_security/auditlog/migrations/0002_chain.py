@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 ('first_broken_id', models.BigIntegerField(blank=True, null=True, verbose_name='首个断裂事件')),
                 ('first_broken_at', models.DateTimeField(blank=True, null=True, verbose_name='断裂事件时间')),
                 ('message', models.TextField(verbose_name='结果说明')),
+                ('heads', models.JSONField(blank=True, default=dict, verbose_name='链末事件')),
             ],
             options={
                 'verbose_name': '审计日志完整性校验',
