@@ -20,11 +20,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from assets.models import MachineRoom, RoomAccess
 from szmz_security.core.checks import static_manifest_check
+from szmz_security.core.errors import conflict_message, dependents
 from tests.assets.factories import AssetFactory, MacAddressFactory, MachineRoomFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -59,6 +61,7 @@ def test_deleting_a_room_with_access_records_answers_409_naming_them(client, off
     body = response.json()
     assert body["detail"].startswith("该记录仍被其他记录引用，不能删除：机房出入登记 2 条")
     assert "“周工（运维公司）”" in body["detail"] and "“吴工（运维公司）”" in body["detail"]
+    assert body["dependent_count"] == 2
     assert {(row["model"], row["repr"]) for row in body["dependents"]} == {
         ("assets.roomaccess", "周工（运维公司）"),
         ("assets.roomaccess", "吴工（运维公司）"),
@@ -95,6 +98,16 @@ def test_an_off_site_referer_is_not_offered_as_the_way_back(client, officer, dep
     response = client.post(f"/assets/{asset.pk}/delete/", HTTP_REFERER="https://evil.example/")
     assert response.status_code == 409
     assert "evil.example" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_dependents_the_user_may_not_see_are_counted_not_named(department, outsider, officer):
+    mac = MacAddressFactory(asset=AssetFactory(department=department), mac="02:00:00:aa:bb:dd")
+    error = ProtectedError("still referenced", {mac})
+    assert dependents(error, outsider) == ([], 1)  # another department's MAC
+    message = conflict_message(error, outsider)
+    assert "另有 1 条您无权查看的记录" in message and "02-00-00-AA-BB-DD" not in message
+    assert dependents(error, officer)[0][0]["repr"] == "02-00-00-AA-BB-DD"
 
 
 # --- /healthz/ --------------------------------------------------------------------------------------
