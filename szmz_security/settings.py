@@ -455,3 +455,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Audit chain and faults (issue #13) --------------------------------------------------------
+# The audit log's hash chain is verified daily; a broken chain notifies the security officers.
+CELERY_BEAT_SCHEDULE["auditlog-verify-chain"] = {"task": "auditlog.verify_chain", "schedule": 24 * 3600.0}
+# /healthz/ fails when beat last sent the minute sweep longer ago than this many seconds
+# (django-celery-beat writes last_run_at back at most every 3 minutes).
+HEALTHZ_BEAT_MAX_AGE = env.int("HEALTHZ_BEAT_MAX_AGE", default=600)
+# A connection reused across requests is checked before use, so that the first request after a
+# PostgreSQL restart does not fail (issue #13, "Faults").
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# ProtectedError / IntegrityError answer 409 naming the dependent records, for every API view.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "szmz_security.core.errors.api_exception_handler"
+# ... and a message in the UI instead of a 500, for every page (before axes, which stays last).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "szmz_security.core.errors.ConflictMiddleware"
+)

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .core.auth_views import LoginView, healthz
+from .core.auth_views import LoginView
 from .core.dashboard import DashboardView
+from .core.health import healthz
 
 admin.site.site_header = "深圳市民政局信息安全管理平台 · 系统管理"
 admin.site.site_title = "信息安全管理平台"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, AuditPurge
+from .models import AuditChainVerification, AuditEvent, AuditPurge
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,3 +27,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(AuditPurge)
 class AuditPurgeAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "log_class", "retention_days", "cutoff", "deleted")
+
+
+@admin.register(AuditChainVerification)
+class AuditChainVerificationAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "ok", "events_checked", "first_broken_id", "message")

@@ -1,11 +1,14 @@
 """The audit log (DESIGN.md §5; 等保 2.0: time, user, event type, outcome). Append-only: the
 portal offers no way to change or delete an event; only the retention purge removes old ones,
-and it records what it removed."""
+and it records what it removed. Every event is hash-chained (chain.py) as it is written; on
+PostgreSQL a trigger refuses UPDATE and DELETE outside the purge (migration 0003)."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
+
+from . import chain
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -14,6 +17,20 @@ class AuditEventQuerySet(models.QuerySet):
         if user.is_authenticated and user.has_perm(f"auditlog.{action}_auditevent"):
             return self
         return self.none()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk writes chain too: each class locked once, its events linked in order."""
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            heads = {}
+            for log_class in sorted({obj.log_class for obj in objs}):
+                chain.lock(log_class, self.db)
+                heads[log_class] = chain.last_hash(self.model, log_class, self.db)
+            now = timezone.now()
+            for obj in objs:
+                obj.at = now
+                heads[obj.log_class] = chain.link(obj, heads[obj.log_class])
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class AuditEvent(models.Model):
@@ -30,6 +47,7 @@ class AuditEvent(models.Model):
         OTP_FAILED = "otp_failed", "动态口令错误"
         OTP_RESET = "otp_reset", "重置双因素认证"
         TOKEN_CREATED = "token_created", "创建API令牌"
+        CHECKPOINT = "checkpoint", "日志清理检查点"
 
     class LogClass(models.TextChoices):
         AUTH = "auth", "登录日志"
@@ -64,7 +82,8 @@ class AuditEvent(models.Model):
         verbose_name="用户",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # DO_NOTHING: deleting a user must not rewrite the log (the username stays in the row).
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -82,6 +101,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
+    prev_hash = models.CharField("前序哈希", max_length=64, editable=False)
+    hash = models.CharField("哈希", max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -93,10 +114,25 @@ class AuditEvent(models.Model):
             models.Index(fields=["log_class", "at"], name="audit_class_at"),
             models.Index(fields=["-at"], name="audit_at_desc"),
             models.Index(fields=["username", "at"], name="audit_username_at"),
+            # Each class's chain is walked in primary-key order (verification, the purge).
+            models.Index(fields=["log_class", "id"], name="audit_class_chain"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        """The one write path: append to the class's chain under its lock. Never an update."""
+        if not self._state.adding:
+            raise ValueError("审计事件只能追加，不能修改。")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            chain.lock(self.log_class, using)
+            # Stamped under the lock, so that time order and chain order agree (the purge
+            # removes a prefix of the chain).
+            self.at = timezone.now()
+            chain.link(self, chain.last_hash(type(self), self.log_class, using))
+            super().save(*args, **kwargs)
 
 
 class AuditPurgeQuerySet(models.QuerySet):
@@ -128,3 +164,26 @@ class AuditPurge(models.Model):
 
     def __str__(self):
         return f"{self.get_log_class_display()} {self.deleted}"
+
+
+class AuditChainVerification(models.Model):
+    """The result of one walk over the hash chains (manage.py verify_audit_chain, daily)."""
+
+    started_at = models.DateTimeField("校验时间")
+    finished_at = models.DateTimeField("完成时间")
+    ok = models.BooleanField("链完整")
+    events_checked = models.PositiveBigIntegerField("已校验事件数")
+    first_broken_id = models.BigIntegerField("首个断裂事件", null=True, blank=True)
+    first_broken_at = models.DateTimeField("断裂事件时间", null=True, blank=True)
+    message = models.TextField("结果说明")
+    # The last event of each intact chain, which the next verification expects to find unchanged.
+    heads = models.JSONField("链末事件", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志完整性校验"
+        verbose_name_plural = "审计日志完整性校验"
+        ordering = ["-started_at", "-pk"]
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return self.message

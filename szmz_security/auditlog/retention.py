@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,11 @@ def validate_retention_settings(retention=None, floor=None):
 
 def purge_expired(now=None, batch_size=None):
     """Delete audit events past their class's retention, in primary-key batches, and record
-    each class's purge (one AuditPurge row per class that had anything to delete)."""
+    each class's purge (one AuditPurge row per class that had anything to delete).
+
+    A purge removes a prefix of the class's hash chain. It first appends a checkpoint event
+    naming the last purged event and its hash, so the chain stays verifiable; it then deletes
+    newest first, so that an interrupted purge leaves one gap that the checkpoint covers."""
     from .models import AuditEvent, AuditPurge
 
     validate_retention_settings()
@@ -35,34 +39,58 @@ def purge_expired(now=None, batch_size=None):
     purges = []
     for log_class, days in sorted(settings.AUDIT_RETENTION_DAYS.items()):
         cutoff = now - timezone.timedelta(days=days)
-        expired = AuditEvent.objects.filter(log_class=log_class, at__lt=cutoff)
+        events = AuditEvent.objects.filter(log_class=log_class)
+        first_kept = events.filter(at__gte=cutoff).order_by("pk").values_list("pk", flat=True).first()
+        expired = events if first_kept is None else events.filter(pk__lt=first_kept)
+        last = expired.filter(at__lt=cutoff).order_by("-pk").values_list("pk", "hash").first()
+        if last is None:
+            continue
+        through_id, through_hash = last
+        AuditEvent.objects.create(
+            kind=AuditEvent.Kind.CHECKPOINT,
+            log_class=log_class,
+            username="system",
+            detail={
+                "through_id": through_id,
+                "through_hash": through_hash,
+                "cutoff": cutoff.isoformat(),
+                "retention_days": days,
+            },
+        )
+        doomed = events.filter(pk__lte=through_id).order_by("-pk")
         deleted = batches = 0
         oldest = newest = None
         while True:
-            ids = list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size])
+            ids = list(doomed.values_list("pk", flat=True)[:batch_size])
             if not ids:
                 break
             with transaction.atomic():
-                span = AuditEvent.objects.filter(pk__in=ids).values_list("at", flat=True)
-                times = list(span)
+                allow_purge()
+                times = list(AuditEvent.objects.filter(pk__in=ids).values_list("at", flat=True))
                 oldest = min([*times, oldest] if oldest else times)
                 newest = max([*times, newest] if newest else times)
                 count, _ = AuditEvent.objects.filter(pk__in=ids).delete()
             deleted += count
             batches += 1
-        if deleted:
-            purges.append(
-                AuditPurge.objects.create(
-                    log_class=log_class,
-                    retention_days=days,
-                    cutoff=cutoff,
-                    deleted=deleted,
-                    batches=batches,
-                    oldest_deleted_at=oldest,
-                    newest_deleted_at=newest,
-                    started_at=now,
-                    finished_at=timezone.now(),
-                )
+        purges.append(
+            AuditPurge.objects.create(
+                log_class=log_class,
+                retention_days=days,
+                cutoff=cutoff,
+                deleted=deleted,
+                batches=batches,
+                oldest_deleted_at=oldest,
+                newest_deleted_at=newest,
+                started_at=now,
+                finished_at=timezone.now(),
             )
-            logger.info("purged %s %s audit events older than %s", deleted, log_class, cutoff)
+        )
+        logger.info("purged %s %s audit events older than %s", deleted, log_class, cutoff)
     return purges
+
+
+def allow_purge():
+    """Lift the PostgreSQL trigger's refusal for the rest of this transaction only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('szmz.audit_purge', 'on', true)")

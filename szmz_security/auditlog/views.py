@@ -5,6 +5,7 @@ from szmz_security.core.views import ObjectListView
 
 from .filters import AuditEventFilterSet
 from .models import AuditEvent, AuditPurge
+from .services import last_verification
 from .tables import AuditEventTable
 
 
@@ -26,4 +27,5 @@ class AuditEventListView(PermissionRequiredMixin, ObjectListView):
         context["retention"] = sorted(settings.AUDIT_RETENTION_DAYS.items())
         context["purges"] = AuditPurge.objects.visible_to(self.request.user)[:10]
         context["class_labels"] = dict(AuditEvent.LogClass.choices)
+        context["verification"] = last_verification()
         return context

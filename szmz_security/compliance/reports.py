@@ -23,6 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from szmz_security.auditlog.models import AuditChainVerification
 from szmz_security.core.pdf import FONT_NAME, build_pdf, field_table, local, para, styles
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.models import display_name
@@ -72,9 +73,17 @@ def period_bounds(start, end, now=None):
 
 
 def audit_chain_summary(report, as_of):
-    """The line “审计日志完整性校验：…” for the signature section, or None while no verifier is
-    installed (the audit log's hash chain provides it; nothing is printed for None)."""
-    return None
+    """The line “审计日志完整性校验：…” of the signature section: the last verification of the
+    audit log's hash chain made by ``as_of`` (DESIGN.md §10), or that none was made."""
+    verification = (
+        AuditChainVerification.objects.filter(started_at__lte=as_of).order_by("-started_at", "-pk").first()
+    )
+    if verification is None:
+        return f"截至 {timezone.localtime(as_of):%Y-%m-%d %H:%M} 尚未进行校验。"
+    when = f"{timezone.localtime(verification.started_at):%Y-%m-%d %H:%M}"
+    if verification.ok:
+        return f"{when} 校验通过，共核对 {verification.events_checked} 条事件，链条完整。"
+    return f"{when} 校验发现链条断裂：{verification.message}"
 
 
 def deadline_status(obligation, as_of):

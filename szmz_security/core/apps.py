@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "平台"
 
     def ready(self):
-        from . import tables  # noqa: F401 - registers YesNoColumn for every table's BooleanFields
+        from . import checks, tables  # noqa: F401 - registers the start-up checks; YesNoColumn for BooleanFields

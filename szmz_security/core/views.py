@@ -14,7 +14,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models.deletion import ProtectedError
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -259,12 +258,10 @@ class ObjectDeleteView(ObjectAccessMixin, DeleteView):
 
     def form_valid(self, form):
         name = str(self.object)
+        # A record still referenced (ProtectedError) is answered by core.errors.ConflictMiddleware.
         try:
             with transaction.atomic():
                 self.perform_delete(self.object)
-        except ProtectedError:
-            messages.error(self.request, f"“{name}”仍被其他记录引用，不能删除。")
-            return HttpResponseRedirect(self.object.get_absolute_url())
         except ValidationError as error:
             messages.error(self.request, "；".join(error.messages))
             return HttpResponseRedirect(self.object.get_absolute_url())

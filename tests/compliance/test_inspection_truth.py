@@ -126,3 +126,24 @@ def test_the_quarterly_review_checklist_is_evaluated_at_its_quarters_end():
         assert "2026年第2季度" not in hint and "按期完成" in hint
         # The same clause on the dashboard now: the second quarter passed without a check.
         assert "2026年第2季度" in services.evaluate("szmz-2008").by_clause[clause.pk].reason
+
+
+def test_the_pdf_states_the_last_audit_chain_verification(officer):
+    """The signature section says whether the audit log's hash chain was intact when last checked,
+    and a break after the period's end is not reported as before it."""
+    from szmz_security.auditlog.services import record, verify_chain
+
+    with time_machine.travel(at(2026, 12, 1, 3), tick=False):
+        record(kind="login", user=officer)
+        verify_chain(notify_officers=False)
+    report = InspectionReport.objects.create(
+        period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 5), requested_by=officer
+    )
+    assert "校验通过" in reports.audit_chain_summary(report, at(2026, 12, 5, 23, 59))
+    assert "尚未进行校验" in reports.audit_chain_summary(report, at(2026, 11, 30, 23, 59))
+    with time_machine.travel(at(2026, 12, 7, 10), tick=False):
+        job = jobs.create(KIND, report, by=officer, total=100)
+        jobs.run(job.pk)
+    report.refresh_from_db()
+    text = pdf_text(report.file.path)
+    assert "审计日志完整性校验" in text and "2026-12-01 03:00 校验通过" in text

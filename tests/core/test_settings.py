@@ -52,6 +52,10 @@ def test_check_deploy_is_clean_in_production(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "inherited-from-the-shell")  # must not reach the subprocess
     env = production_env(tmp_path, SECRET_KEY=secrets.token_hex(32))
     assert len(env["SECRET_KEY"]) == 64
+    # As after the image's collectstatic (a missing manifest is an error: tests/core/test_faults.py).
+    manifest = tmp_path / "var" / "staticfiles" / "staticfiles.json"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text('{"paths": {}, "version": "1.1"}')
     result = check_deploy(env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
