@@ -551,13 +551,6 @@ class Risk(DepartmentScopedModel):
 
         return LEVEL_BADGES[self.level]
 
-    @property
-    def level_style(self):
-        from .risk_levels import LEVEL_HEX, LEVEL_TEXT
-
-        level = self.level
-        return f"background-color:{LEVEL_HEX[level]};color:{LEVEL_TEXT[level]}"
-
     def acceptance_valid(self, today=None):
         """Formally accepted: an approver recorded and the acceptance not expired."""
         if self.accepted_by_id is None:

@@ -3,10 +3,16 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from .redirects import safe_next_url
+
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        # The portal's one redirect rule (Django's own check is the same; one place to read).
+        return safe_next_url(self.request, "", field=self.redirect_field_name)
 
 
 @never_cache
