@@ -77,9 +77,7 @@ def parse_network(value):
         raise ValidationError(f"“{value}”不是有效的 CIDR 网段。") from None
     widest = MIN_PREFIX[network.version]
     if network.prefixlen < widest:
-        raise ValidationError(
-            f"“{value}”范围过大：IPv{network.version} 网段的前缀长度不能小于 /{widest}。"
-        )
+        raise ValidationError(f"“{value}”范围过大：IPv{network.version} 网段的前缀长度不能小于 /{widest}。")
     return network
 
 
