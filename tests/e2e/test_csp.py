@@ -51,3 +51,17 @@ def test_page_script_works_and_chromium_reports_no_csp_violation(page, login, of
     assert boxes.count() == 3 and all(boxes.nth(i).is_checked() for i in range(3))
 
     assert not violations, violations
+
+
+def test_api_docs_render_under_the_csp(page, login, officer):
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    login("officer", PASSWORD)
+    page.goto("/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("深圳市民政局信息安全管理平台 API")
+    assert not violations, violations
