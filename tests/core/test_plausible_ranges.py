@@ -18,6 +18,7 @@ from szmz_security.core.validators import validate_happened, validate_plausible_
 from tests.assets.test_assets_api import URL as ASSETS_URL
 from tests.assets.test_assets_api import body as asset_body
 from tests.assets.test_network_api import INTRANET
+from tests.assets.test_register import asset_form_data
 from tests.incidents.test_api import payload as incident_payload
 from tests.incidents.test_api import post as post_incident
 
@@ -131,3 +132,18 @@ def test_api_refuses_the_whole_internet_and_the_broadcast_mac(client, officer, d
     )
     assert response.status_code == 400 and "广播" in response.json()["mac"][0]
     assert not IPAssignment.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "message"), [("1899-12-31", "不能早于 2000-01-01"), ("2999-01-01", "不能晚于")]
+)
+def test_the_asset_screen_shows_the_error_next_to_the_purchase_date(
+    client, officer, department, value, message
+):
+    client.force_login(officer)
+    response = client.post(reverse("assets:asset_add"), asset_form_data(department, purchase_date=value))
+    assert response.status_code == 400
+    error = response.content.decode().split('data-field="purchase_date">', 1)[1].split("</div>", 1)[0]
+    assert message in error
+    assert not Asset.objects.exists()
