@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,10 @@ def test_api_docs_load_their_script_from_a_file(client, staff):
     html = client.get(reverse("api:docs")).content.decode()
     assert not INLINE.search(html), INLINE.search(html)
     assert client.get(reverse("api:docs") + "?script=").status_code == 200
+
+
+def test_api_answers_to_a_token_client_are_not_stored_either(client, staff):
+    token = Token.objects.create(user=staff)
+    response = client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
