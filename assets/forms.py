@@ -13,6 +13,7 @@ from django.utils import timezone
 from incidents.categories import SUBCATEGORY_CHOICES
 from szmz_security.core.choices import NetworkZone
 from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.validators import validate_happened, validate_plausible_date
 from szmz_security.org.access import creatable_departments
 from szmz_security.org.models import Department, display_name
 from szmz_security.org.roles import DEPARTMENT_HEAD, SECURITY_OFFICER
@@ -226,7 +227,12 @@ class RoomAccessForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class DepartureForm(BootstrapFormMixin, forms.Form):
-    left_at = forms.DateTimeField(label="离开时间", widget=datetime_input(), input_formats=[DATETIME_FORMAT])
+    left_at = forms.DateTimeField(
+        validators=[validate_happened],
+        label="离开时间",
+        widget=datetime_input(),
+        input_formats=[DATETIME_FORMAT],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -419,6 +425,7 @@ class ReconciliationUploadForm(BootstrapFormMixin, forms.Form):
     zone = forms.ChoiceField(label="网络区域", choices=[("", "（请选择）"), *NetworkZone.choices])
     source = forms.ChoiceField(label="数据来源", choices=Reconciliation.Source.choices)
     month = forms.DateField(
+        validators=[validate_plausible_date],
         label="核查月份",
         required=False,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),

@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_LEVELS, CLASSIFIED_ZONES, NetworkZone, Secrecy
+from szmz_security.core.validators import validate_happened
 from szmz_security.jobs.models import Job, latest_job
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
@@ -90,9 +91,11 @@ class Asset(DepartmentScopedModel):
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.IN_USE, db_index=True
     )
-    purchase_date = models.DateField("购置日期", null=True, blank=True)
+    purchase_date = models.DateField("购置日期", null=True, blank=True, validators=[validate_happened])
     antivirus_product = models.CharField("防病毒软件", max_length=100, blank=True)
-    antivirus_updated_on = models.DateField("病毒库更新日期", null=True, blank=True)
+    antivirus_updated_on = models.DateField(
+        "病毒库更新日期", null=True, blank=True, validators=[validate_happened]
+    )
     wireless_removed = models.BooleanField(
         "已拆除无线模块", default=False, help_text="涉密计算机须拆除无线网卡、蓝牙等无线模块。"
     )
@@ -628,8 +631,8 @@ class RoomAccess(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField("批准时间")
-    entered_at = models.DateTimeField("进入时间")
-    left_at = models.DateTimeField("离开时间", null=True, blank=True)
+    entered_at = models.DateTimeField("进入时间", validators=[validate_happened])
+    left_at = models.DateTimeField("离开时间", null=True, blank=True, validators=[validate_happened])
     escort = models.CharField("陪同人", max_length=50, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
@@ -682,7 +685,7 @@ class RoomChange(models.Model):
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="实施人", on_delete=models.PROTECT, related_name="+"
     )
-    performed_at = models.DateTimeField("实施时间")
+    performed_at = models.DateTimeField("实施时间", validators=[validate_happened])
 
     history = HistoricalRecords()
 
@@ -706,7 +709,7 @@ class BackupRecord(models.Model):
     room = models.ForeignKey(
         MachineRoom, verbose_name="机房", on_delete=models.PROTECT, related_name="backups"
     )
-    date = models.DateField("备份日期")
+    date = models.DateField("备份日期", validators=[validate_happened])
     systems = models.CharField("备份对象", max_length=300)
     medium = models.CharField("备份介质/位置", max_length=200)
     succeeded = models.BooleanField("备份成功", default=True)
@@ -743,7 +746,7 @@ class FireCheck(models.Model):
         MachineRoom, verbose_name="机房", on_delete=models.PROTECT, related_name="fire_checks"
     )
     month = models.DateField("检查月份", help_text="该月第一天")
-    checked_on = models.DateField("检查日期")
+    checked_on = models.DateField("检查日期", validators=[validate_happened])
     extinguishers_ok = models.BooleanField("灭火器压力、有效期正常", default=True)
     findings = models.TextField("发现的问题", blank=True)
     checked_by = models.ForeignKey(

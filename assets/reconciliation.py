@@ -50,6 +50,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from szmz_security.core.choices import NetworkZone
+from szmz_security.core.uploads import check_upload
 from szmz_security.jobs import services as jobs
 from szmz_security.obligations.models import Obligation
 from szmz_security.obligations.services import create_obligation, meet
@@ -65,6 +66,8 @@ Resolution = ReconciliationItem.Resolution
 
 # Scans up to this many rows are compared in the request; larger ones in the Celery task.
 INLINE_ROWS = 2000
+# Scan exports: comma or tab separated text, checked by content (szmz_security/core/uploads.py).
+SCAN_TYPES = {".csv", ".txt", ".tsv"}
 ITEM_BATCH = 1000
 PROGRESS_EVERY = 5000
 OBLIGATION_KIND = "assets.reconciliation"
@@ -215,7 +218,7 @@ def validate_row(line, data):
     except ValidationError as error:
         errors["ip"] = error.messages[0]
     try:
-        mac = normalise_mac(data.get("mac"))
+        mac = normalise_mac(data.get("mac"), device=False)
     except ValidationError as error:
         errors["mac"] = error.messages[0]
     hostname = (data.get("hostname") or "").strip()
@@ -302,7 +305,7 @@ def parse_csv(raw):
                 # No header: ip, mac[, hostname[, time]] when the first row reads so.
                 try:
                     normalise_ip(cells[0])
-                    normalise_mac(cells[1] if len(cells) > 1 else "")
+                    normalise_mac(cells[1] if len(cells) > 1 else "", device=False)
                 except ValidationError:
                     pass
                 else:
@@ -698,6 +701,10 @@ def start_reconciliation(
     if (upload is None) == (rows is None):
         raise ValidationError({"scan": "请上传扫描文件或提交扫描记录。"})
     if upload is not None:
+        try:
+            check_upload(upload, SCAN_TYPES)
+        except ValidationError as error:
+            raise ValidationError({"scan": error.messages}) from None
         raw = upload.read()
         parsed = parse_csv(raw)
         name = getattr(upload, "name", "scan.csv") or "scan.csv"

@@ -25,6 +25,7 @@ from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from szmz_security.core.choices import NetworkZone, Secrecy
+from szmz_security.core.uploads import check_upload
 from szmz_security.jobs import services as jobs
 from szmz_security.org.access import creatable_departments
 from szmz_security.org.models import Department
@@ -521,6 +522,10 @@ def start_import(uploaded, user):
     limit_mb = int(register_setting("ASSET_IMPORT_MAX_MB"))
     if uploaded.size > limit_mb * 1024 * 1024:
         raise FileRefused(f"文件超过 {limit_mb} MB。")
+    try:
+        check_upload(uploaded, set(FORMATS))
+    except ValidationError as error:
+        raise FileRefused(error.messages[0]) from None
     content = uploaded.read()
     dataset = load_dataset(content, fmt)
     header_map(dataset)

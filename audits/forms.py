@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.validators import validate_happened, validate_plausible_date
 from szmz_security.org.access import creatable_departments
 from szmz_security.org.models import Department, display_name
 
@@ -74,7 +75,7 @@ class FindingForm(BootstrapFormMixin, forms.Form):
     severity = forms.ChoiceField(label="严重程度", choices=Finding.Severity.choices, initial="medium")
     department = forms.ModelChoiceField(label="责任部门", queryset=Department.objects.filter(is_active=True))
     owner = PersonChoiceField(label="责任人", queryset=active_people())
-    due_at = forms.DateField(label="完成期限", widget=date_input())
+    due_at = forms.DateField(validators=[validate_plausible_date], label="完成期限", widget=date_input())
     item = forms.ModelChoiceField(label="对应评估项", queryset=ReviewItem.objects.none(), required=False)
 
     def __init__(self, *args, review=None, **kwargs):
@@ -211,13 +212,15 @@ class RiskForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class RiskAcceptForm(BootstrapFormMixin, forms.Form):
-    expires = forms.DateField(label="接受有效期至", widget=date_input())
+    expires = forms.DateField(validators=[validate_plausible_date], label="接受有效期至", widget=date_input())
     note = forms.CharField(label="接受理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RiskReviewForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label="复核情况", widget=forms.Textarea(attrs={"rows": 2}))
-    next_review = forms.DateField(label="下次复核日期", widget=date_input())
+    next_review = forms.DateField(
+        validators=[validate_plausible_date], label="下次复核日期", widget=date_input()
+    )
 
 
 class RiskCloseForm(BootstrapFormMixin, forms.Form):
@@ -283,11 +286,13 @@ class ScanFindingForm(BootstrapFormMixin, forms.Form):
     severity = forms.ChoiceField(label="风险等级", choices=ScanFinding.Severity.choices, initial="medium")
     description = forms.CharField(label="漏洞描述", widget=forms.Textarea(attrs={"rows": 2}))
     owner = PersonChoiceField(label="整改责任人", queryset=active_people())
-    fix_due = forms.DateField(label="整改期限", widget=date_input())
+    fix_due = forms.DateField(validators=[validate_plausible_date], label="整改期限", widget=date_input())
 
 
 class ScanFindingFixForm(BootstrapFormMixin, forms.Form):
-    fixed_on = forms.DateField(label="整改完成日期", widget=date_input(), initial=timezone.localdate)
+    fixed_on = forms.DateField(
+        validators=[validate_happened], label="整改完成日期", widget=date_input(), initial=timezone.localdate
+    )
     note = forms.CharField(label="整改情况", required=False, max_length=500)
 
 
@@ -376,4 +381,6 @@ class PrivilegedAccountForm(ScopedModelForm):
 
 
 class PasswordChangeForm(BootstrapFormMixin, forms.Form):
-    changed_on = forms.DateField(label="更换日期", widget=date_input(), initial=timezone.localdate)
+    changed_on = forms.DateField(
+        validators=[validate_happened], label="更换日期", widget=date_input(), initial=timezone.localdate
+    )

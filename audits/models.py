@@ -8,6 +8,7 @@ review. Rules live in ``services.py``.
 """
 
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.validators import MAX_DAYS, validate_happened, validate_plausible_date, validate_year
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
@@ -38,7 +40,7 @@ class QuarterlyReview(DepartmentScopedModel):
     """One quarter's internal risk review: a checklist over the bureau's regulation, findings,
     circulation (通报) to departments and a sign-off. Owned by the information centre."""
 
-    year = models.PositiveSmallIntegerField("年度")
+    year = models.PositiveSmallIntegerField("年度", validators=[validate_year])
     quarter = models.PositiveSmallIntegerField(
         "季度", validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
@@ -206,7 +208,7 @@ class ExternalAssessment(DepartmentScopedModel):
 
     kind = models.CharField("测评类型", max_length=20, choices=Kind.choices, default=Kind.COMPREHENSIVE)
     assessor = models.CharField("测评机构", max_length=200, help_text="如：深圳市信息安全测评中心")
-    assessed_on = models.DateField("测评日期")
+    assessed_on = models.DateField("测评日期", validators=[validate_happened])
     systems = models.TextField("测评对象（信息系统）", blank=True, help_text="信息系统名称，每行一个。")
     assets = models.ManyToManyField(
         "assets.Asset",
@@ -392,7 +394,7 @@ class RiskEstimate(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="estimates")
     assessor = models.CharField("评估人/单位", max_length=200)
-    assessed_on = models.DateField("评估日期")
+    assessed_on = models.DateField("评估日期", validators=[validate_happened])
     risks_identified = models.TextField("识别的风险")
     acceptable = models.BooleanField(
         "风险可控，可以立项", default=True, help_text="潜在信息安全风险过大的，不允许立项。"
@@ -419,7 +421,7 @@ class GoLiveAssessment(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="golive_assessments")
     assessor = models.CharField("评估人/单位", max_length=200)
-    assessed_on = models.DateField("评估日期")
+    assessed_on = models.DateField("评估日期", validators=[validate_happened])
     passed = models.BooleanField("通过评估", default=False)
     conclusion = models.TextField("评估结论")
     report = models.FileField("评估报告", upload_to=report_path, blank=True)
@@ -496,9 +498,13 @@ class Risk(DepartmentScopedModel):
         related_name="+",
     )
     accepted_at = models.DateTimeField("接受时间", null=True, blank=True)
-    acceptance_expires = models.DateField("接受有效期至", null=True, blank=True)
+    acceptance_expires = models.DateField(
+        "接受有效期至", null=True, blank=True, validators=[validate_plausible_date]
+    )
     acceptance_note = models.TextField("接受理由", blank=True)
-    next_review = models.DateField("下次复核日期", null=True, blank=True)
+    next_review = models.DateField(
+        "下次复核日期", null=True, blank=True, validators=[validate_plausible_date]
+    )
     review_obligation = models.ForeignKey(
         Obligation,
         verbose_name="复核义务",
@@ -551,13 +557,6 @@ class Risk(DepartmentScopedModel):
 
         return LEVEL_BADGES[self.level]
 
-    @property
-    def level_style(self):
-        from .risk_levels import LEVEL_HEX, LEVEL_TEXT
-
-        level = self.level
-        return f"background-color:{LEVEL_HEX[level]};color:{LEVEL_TEXT[level]}"
-
     def acceptance_valid(self, today=None):
         """Formally accepted: an approver recorded and the acceptance not expired."""
         if self.accepted_by_id is None:
@@ -590,8 +589,10 @@ class OfficerAppointment(DepartmentScopedModel):
     )
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.PART_TIME)
     phone = models.CharField("联系电话", max_length=40)
-    appointed_on = models.DateField("任命日期")
-    ended_on = models.DateField("卸任日期", null=True, blank=True, db_index=True)
+    appointed_on = models.DateField("任命日期", validators=[validate_happened])
+    ended_on = models.DateField(
+        "卸任日期", null=True, blank=True, db_index=True, validators=[validate_plausible_date]
+    )
     note = models.CharField("备注", max_length=200, blank=True)
 
     restricted_field = None
@@ -630,8 +631,8 @@ class OnCallShift(DepartmentScopedModel):
         settings.AUTH_USER_MODEL, verbose_name="值班人", on_delete=models.PROTECT, related_name="+"
     )
     phone = models.CharField("值班电话", max_length=40)
-    starts_on = models.DateField("开始日期", db_index=True)
-    ends_on = models.DateField("结束日期", db_index=True)
+    starts_on = models.DateField("开始日期", db_index=True, validators=[validate_plausible_date])
+    ends_on = models.DateField("结束日期", db_index=True, validators=[validate_plausible_date])
     note = models.CharField("备注", max_length=200, blank=True)
 
     restricted_field = None
@@ -674,7 +675,7 @@ class OnCallShiftGroupObjectPermission(GroupObjectPermissionBase):
 class SecurityScan(DepartmentScopedModel):
     """安全检测 (2 §6, 8 §2): a scan with its findings and their fixes."""
 
-    scanned_on = models.DateField("检测日期", db_index=True)
+    scanned_on = models.DateField("检测日期", db_index=True, validators=[validate_happened])
     tool = models.CharField("检测工具", max_length=100)
     system = models.CharField("检测对象（系统/范围）", max_length=200)
     performed_by = models.ForeignKey(
@@ -720,8 +721,8 @@ class ScanFinding(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="整改责任人", on_delete=models.PROTECT, related_name="+"
     )
-    fix_due = models.DateField("整改期限")
-    fixed_on = models.DateField("整改完成日期", null=True, blank=True)
+    fix_due = models.DateField("整改期限", validators=[validate_plausible_date])
+    fixed_on = models.DateField("整改完成日期", null=True, blank=True, validators=[validate_happened])
     fix_note = models.TextField("整改情况", blank=True)
     obligation = models.OneToOneField(
         Obligation, verbose_name="对应义务", null=True, on_delete=models.PROTECT, related_name="scan_finding"
@@ -755,7 +756,7 @@ class PatchRecord(DepartmentScopedModel):
         related_name="+",
     )
     patch_id = models.CharField("补丁/版本编号", max_length=100)
-    applied_on = models.DateField("安装日期", db_index=True)
+    applied_on = models.DateField("安装日期", db_index=True, validators=[validate_happened])
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="安装人", on_delete=models.PROTECT, related_name="+"
     )
@@ -789,8 +790,12 @@ class LogSource(DepartmentScopedModel):
 
     system = models.CharField("系统", max_length=200)
     location = models.CharField("存放位置", max_length=300)
-    retention_days = models.PositiveIntegerField("保存天数")
-    last_verified_on = models.DateField("最近核查日期", null=True, blank=True, db_index=True)
+    retention_days = models.PositiveIntegerField(
+        "保存天数", validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS)]
+    )
+    last_verified_on = models.DateField(
+        "最近核查日期", null=True, blank=True, db_index=True, validators=[validate_happened]
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="核查人",
@@ -828,10 +833,16 @@ class TrainingSession(DepartmentScopedModel):
     """安全培训 (chapter 9) with its attendance."""
 
     title = models.CharField("培训主题", max_length=200)
-    held_on = models.DateField("培训日期", db_index=True)
+    held_on = models.DateField("培训日期", db_index=True, validators=[validate_happened])
     trainer = models.CharField("授课人", max_length=100)
     audience = models.CharField("培训对象", max_length=200, help_text="如：全体安全员、新入职人员")
-    hours = models.DecimalField("学时", max_digits=4, decimal_places=1, default=1)
+    hours = models.DecimalField(
+        "学时",
+        max_digits=4,
+        decimal_places=1,
+        default=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(100)],
+    )
     note = models.TextField("内容摘要", blank=True)
 
     restricted_field = None
@@ -897,7 +908,7 @@ class AccountReview(DepartmentScopedModel):
     changed_department = models.ForeignKey(
         Department, verbose_name="变动部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True, validators=[validate_year])
     reason = models.CharField("事由", max_length=300)
     obligation = models.OneToOneField(
         Obligation,
@@ -967,8 +978,10 @@ class PrivilegedAccount(DepartmentScopedModel):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="审批人", on_delete=models.PROTECT, related_name="+"
     )
-    approved_on = models.DateField("审批日期")
-    password_interval_days = models.PositiveIntegerField("密码更换周期（天）", default=90)
+    approved_on = models.DateField("审批日期", validators=[validate_happened])
+    password_interval_days = models.PositiveIntegerField(
+        "密码更换周期（天）", default=90, validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS)]
+    )
     # The latest PasswordChange (or the approval date), kept by the service; with the interval it
     # gives the next change date, indexed so the list filters overdue accounts in SQL.
     password_changed_on = models.DateField("最近更换密码", editable=False, null=True)
@@ -1017,7 +1030,7 @@ class PrivilegedAccountGroupObjectPermission(GroupObjectPermissionBase):
 
 class PasswordChange(models.Model):
     account = models.ForeignKey(PrivilegedAccount, on_delete=models.CASCADE, related_name="password_changes")
-    changed_on = models.DateField("更换日期", db_index=True)
+    changed_on = models.DateField("更换日期", db_index=True, validators=[validate_happened])
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="更换人", on_delete=models.PROTECT, related_name="+"
     )

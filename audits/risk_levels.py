@@ -9,8 +9,8 @@ MAJOR, SIGNIFICANT, GENERAL, LOW = "major", "significant", "general", "low"
 LEVELS = (MAJOR, SIGNIFICANT, GENERAL, LOW)
 LEVEL_LABELS = {MAJOR: "重大", SIGNIFICANT: "较大", GENERAL: "一般", LOW: "低"}
 LEVEL_COLOURS = {MAJOR: "红", SIGNIFICANT: "橙", GENERAL: "黄", LOW: "蓝"}
-# Badge classes (for tests and styling hooks); the colours come from LEVEL_HEX (inline style),
-# as Bootstrap has no orange.
+# Badge and cell classes; their colours (LEVEL_HEX / LEVEL_TEXT) are in portal/portal.css, since
+# the CSP allows no inline style and Bootstrap has no orange.
 LEVEL_BADGES = {level: f"risk-{level}" for level in (MAJOR, SIGNIFICANT, GENERAL, LOW)}
 # Cell colours of the heat map (red / orange / yellow / blue).
 LEVEL_HEX = {MAJOR: "#dc3545", SIGNIFICANT: "#fd7e14", GENERAL: "#ffc107", LOW: "#0d6efd"}

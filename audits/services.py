@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from szmz_security.core.uploads import check_upload
 from szmz_security.obligations import services as obligations
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import can, grant, share_with_department
@@ -368,6 +369,10 @@ def validate_report(uploaded, field="report"):
         )
     if uploaded.size == 0:
         raise ValidationError({field: "文件为空。"})
+    try:
+        check_upload(uploaded, {".pdf"})
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
 
 
 @transaction.atomic

@@ -149,9 +149,8 @@ class RiskTable(tables.Table):
 
     def render_level(self, record):
         return format_html(
-            '<span class="badge {}" style="{}">{}</span>',
+            '<span class="badge {}">{}</span>',
             record.level_badge,
-            record.level_style,
             record.get_level_display(),
         )
 

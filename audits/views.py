@@ -610,7 +610,7 @@ class RiskHeatMapView(LoginRequiredMixin, TemplateView):
             "severities": range(1, 6),
             "base_query": params.urlencode(),
             "legend": [
-                (risk_levels.LEVEL_LABELS[level], risk_levels.LEVEL_HEX[level], text)
+                (risk_levels.LEVEL_LABELS[level], risk_levels.LEVEL_BADGES[level], text)
                 for level, text in (
                     (risk_levels.MAJOR, f"≥ {limits['major']}"),
                     (risk_levels.SIGNIFICANT, f"{limits['significant']}–{limits['major'] - 1}"),

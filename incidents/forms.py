@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.validators import validate_plausible_date
 from szmz_security.org.access import creatable_departments
 from szmz_security.org.models import Department, display_name
 
@@ -320,7 +321,9 @@ class ActiveUserChoiceField(forms.ModelChoiceField):
 class CorrectiveActionForm(BootstrapFormMixin, forms.Form):
     description = forms.CharField(label="整改措施", max_length=300)
     owner = ActiveUserChoiceField(label="责任人", queryset=None, empty_label="（请选择）")
-    due_at = forms.DateTimeField(label="完成期限", widget=datetime_input())
+    due_at = forms.DateTimeField(
+        validators=[validate_plausible_date], label="完成期限", widget=datetime_input()
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

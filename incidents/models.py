@@ -10,12 +10,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.validators import MAX_PEOPLE, validate_happened
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
@@ -40,8 +41,8 @@ class Incident(DepartmentScopedModel):
     # --- what happened (the reporter) ------------------------------------------------------------
     title = models.CharField("标题", max_length=200)
     description = models.TextField("事件描述")
-    discovered_at = models.DateTimeField("发现时间", db_index=True)
-    occurred_at = models.DateTimeField("发生时间", null=True, blank=True)
+    discovered_at = models.DateTimeField("发现时间", db_index=True, validators=[validate_happened])
+    occurred_at = models.DateTimeField("发生时间", null=True, blank=True, validators=[validate_happened])
     place = models.CharField("地点", max_length=200, blank=True)
     affected_assets = models.TextField(
         "涉及设备或系统", blank=True, help_text="资产编号、设备或信息系统名称，每行一个。"
@@ -55,10 +56,12 @@ class Incident(DepartmentScopedModel):
     subcategory = models.CharField("事件子类", max_length=40, choices=SUBCATEGORY_CHOICES, blank=True)
     secret_leak = models.BooleanField("涉及泄密", default=False)
     personal_info_involved = models.BooleanField("涉及个人信息", default=False)
-    personal_info_count = models.PositiveBigIntegerField("涉及个人信息人数", null=True, blank=True)
+    personal_info_count = models.PositiveBigIntegerField(
+        "涉及个人信息人数", null=True, blank=True, validators=[MaxValueValidator(MAX_PEOPLE)]
+    )
     crime_suspected = models.BooleanField("涉嫌违法犯罪", default=False)
     network_disconnected = models.BooleanField("已断开网络", default=False)
-    disconnected_at = models.DateTimeField("断网时间", null=True, blank=True)
+    disconnected_at = models.DateTimeField("断网时间", null=True, blank=True, validators=[validate_happened])
     disconnected_by = models.CharField("断网操作人", max_length=50, blank=True)
     suggested_grade = models.PositiveSmallIntegerField(
         "建议等级", choices=Grade.choices, null=True, blank=True
@@ -78,7 +81,9 @@ class Incident(DepartmentScopedModel):
     scene_preservation = models.TextField("现场保护情况", blank=True)
 
     # --- handling -------------------------------------------------------------------------------
-    handling_ended_at = models.DateTimeField("处置结束时间", null=True, blank=True)
+    handling_ended_at = models.DateTimeField(
+        "处置结束时间", null=True, blank=True, validators=[validate_happened]
+    )
     false_alarm_reason = models.TextField("误报原因", blank=True)
     root_cause = models.TextField("根本原因", blank=True)
     lessons_learned = models.TextField("经验教训", blank=True)
@@ -296,7 +301,7 @@ class RegulatorReport(models.Model):
     obligation = models.OneToOneField(
         Obligation, verbose_name="报告义务", on_delete=models.PROTECT, related_name="regulator_report"
     )
-    sent_at = models.DateTimeField("报送时间")
+    sent_at = models.DateTimeField("报送时间", validators=[validate_happened])
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
     )

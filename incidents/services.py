@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from szmz_security.core.uploads import check_upload
 from szmz_security.obligations import services as obligations
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import can, grant
@@ -424,6 +425,10 @@ def validate_attachment(uploaded):
         )
     if uploaded.size == 0:
         raise ValidationError({"file": "文件为空。"})
+    try:
+        check_upload(uploaded, settings.INCIDENT_ATTACHMENT_TYPES)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
 
 
 @transaction.atomic

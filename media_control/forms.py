@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from incidents.forms import ActiveUserChoiceField, add_service_errors, datetime_input, local_now
 from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.validators import validate_happened
 from szmz_security.org.access import creatable_departments
 from szmz_security.org.models import Department
 
@@ -189,7 +190,9 @@ class NoteForm(BootstrapFormMixin, forms.Form):
 class CompleteDestructionForm(BootstrapFormMixin, forms.Form):
     vendor = forms.ModelChoiceField(label="销毁单位", queryset=Vendor.objects.all(), empty_label="（请选择）")
     witness = forms.CharField(label="监销人", max_length=60)
-    destroyed_at = forms.DateTimeField(label="销毁时间", widget=datetime_input())
+    destroyed_at = forms.DateTimeField(
+        validators=[validate_happened], label="销毁时间", widget=datetime_input()
+    )
     certificate = forms.FileField(label="销毁证明", help_text="PDF 或图片。")
 
     def __init__(self, *args, **kwargs):

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_ZONES, NetworkZone
+from szmz_security.core.validators import validate_happened, validate_plausible_date, validate_year
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
@@ -114,6 +116,7 @@ class Medium(DepartmentScopedModel):
         "保密期限（年）",
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text="涉密介质必填：绝密不超过30年，机密不超过20年，秘密不超过10年。",
     )
     zone = models.CharField(
@@ -133,7 +136,7 @@ class Medium(DepartmentScopedModel):
     status = models.CharField(
         "状态", max_length=15, choices=Status.choices, default=Status.IN_STOCK, db_index=True
     )
-    registered_on = models.DateField("登记日期", default=timezone.localdate)
+    registered_on = models.DateField("登记日期", default=timezone.localdate, validators=[validate_happened])
     note = models.TextField("备注", blank=True)
     restricted = models.BooleanField("知悉范围受限", default=False, editable=False)
     incident = models.ForeignKey(
@@ -285,7 +288,7 @@ class Checkout(models.Model):
     )
     purpose = models.CharField("用途", max_length=300)
     zone = models.CharField("使用网络", max_length=15, choices=NetworkZone.choices)
-    expected_return_at = models.DateTimeField("预计归还时间")
+    expected_return_at = models.DateTimeField("预计归还时间", validators=[validate_plausible_date])
     state = models.CharField(
         "状态", max_length=20, choices=State.choices, default=State.PENDING_HEAD, db_index=True
     )
@@ -382,7 +385,7 @@ class Inventory(DepartmentScopedModel):
         OPEN = "open", "清点中"
         SIGNED = "signed", "已签署"
 
-    year = models.PositiveSmallIntegerField("年度")
+    year = models.PositiveSmallIntegerField("年度", validators=[validate_year])
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
     obligation = models.OneToOneField(
         Obligation,
@@ -453,7 +456,7 @@ class InventoryLine(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    checked_at = models.DateTimeField("清点时间", null=True, blank=True)
+    checked_at = models.DateTimeField("清点时间", null=True, blank=True, validators=[validate_happened])
     note = models.CharField("说明", max_length=300, blank=True)
 
     history = HistoricalRecords()
@@ -490,7 +493,9 @@ class Vendor(models.Model):
         "涉密定点单位", default=False, help_text="经保密行政管理部门审查，可承接涉密设备维修、销毁。"
     )
     designation_number = models.CharField("定点资质编号", max_length=100, blank=True)
-    designation_expires_on = models.DateField("资质有效期至", null=True, blank=True)
+    designation_expires_on = models.DateField(
+        "资质有效期至", null=True, blank=True, validators=[validate_plausible_date]
+    )
     services = models.CharField(
         "服务范围", max_length=200, blank=True, help_text="如：维修、数据恢复、销毁。"
     )
@@ -680,7 +685,7 @@ class DestructionRequest(DepartmentScopedModel):
         related_name="destructions",
     )
     witness = models.CharField("监销人", max_length=60, blank=True)
-    destroyed_at = models.DateTimeField("销毁时间", null=True, blank=True)
+    destroyed_at = models.DateTimeField("销毁时间", null=True, blank=True, validators=[validate_happened])
     certificate = models.FileField("销毁证明", upload_to=certificate_path, blank=True)
     certificate_name = models.CharField("证明文件名", max_length=200, blank=True)
     completed_by = models.ForeignKey(

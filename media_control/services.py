@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from szmz_security.core.choices import NetworkZone
+from szmz_security.core.uploads import check_upload
 from szmz_security.obligations import services as obligations
 from szmz_security.org.access import MANAGE_DEPARTMENT_PERMISSION, can, grant, revoke
 from szmz_security.org.models import Department, display_name
@@ -867,6 +868,10 @@ def validate_certificate(uploaded):
         )
     if uploaded.size == 0:
         raise ValidationError({"certificate": "文件为空。"})
+    try:
+        check_upload(uploaded, settings.MEDIA_CERTIFICATE_TYPES)
+    except ValidationError as error:
+        raise ValidationError({"certificate": error.messages}) from None
 
 
 def can_complete_destruction(user, destruction):

@@ -25,7 +25,7 @@ STATUS_COLOURS = {
 def marking_badge(medium):
     colour = LEVEL_COLOURS.get(medium.secrecy_level, "secondary")
     if colour == "orange":
-        return format_html('<span class="badge" style="background:#fd7e14">{}</span>', medium.marking)
+        return format_html('<span class="badge text-bg-orange">{}</span>', medium.marking)
     return format_html('<span class="badge text-bg-{}">{}</span>', colour, medium.marking)
 
 

@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
+
+from szmz_security.core.uploads import check_upload
 
 from . import wordfilter
 from .models import SensitiveWord, WordCategory, WordLevel, WordListVersion
@@ -42,10 +44,12 @@ class WordImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".txt", ".csv")):
-            raise forms.ValidationError("只接受 .txt 或 .csv 文件。")
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(f"文件过大：最多 {IMPORT_MAX_BYTES // 1024 // 1024} MB。")
+        try:
+            check_upload(upload, {".txt", ".csv"})
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
         return upload
 
 

@@ -1,9 +1,12 @@
 """Publishing forms: thin shells over ``services`` (the rules live there)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from incidents.forms import MultipleFileField, add_service_errors, datetime_input
 from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.uploads import check_upload, describe
+from szmz_security.core.validators import validate_plausible_date
 
 from . import services
 from .models import BoardMessage, Publication
@@ -11,11 +14,28 @@ from .models import BoardMessage, Publication
 __all__ = ["BoardMessageForm", "DecisionForm", "PublicationForm", "ReportForm", "add_service_errors"]
 
 MAX_ATTACHMENT_MB = 20
+# What a publication's attachments may be (documents, images, archives), checked by content.
+ATTACHMENT_TYPES = {
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".txt",
+    ".csv",
+    ".zip",
+}
 
 
 class PublicationForm(BootstrapFormMixin, forms.ModelForm):
     attachments = MultipleFileField(
-        label="附件", required=False, help_text=f"可选，可多选；每个不超过 {MAX_ATTACHMENT_MB} MB。"
+        label="附件",
+        required=False,
+        help_text=f"可选，可多选；每个不超过 {MAX_ATTACHMENT_MB} MB；允许：{describe(ATTACHMENT_TYPES)}。",
     )
 
     class Meta:
@@ -37,6 +57,11 @@ class PublicationForm(BootstrapFormMixin, forms.ModelForm):
         for uploaded in files:
             if uploaded.size > MAX_ATTACHMENT_MB * 1024 * 1024:
                 self.add_error("attachments", f"{uploaded.name}：超过 {MAX_ATTACHMENT_MB} MB。")
+                continue
+            try:
+                check_upload(uploaded, ATTACHMENT_TYPES)
+            except ValidationError as error:
+                self.add_error("attachments", f"{uploaded.name}：{error.messages[0]}")
         return files
 
 
@@ -74,6 +99,7 @@ class BoardMessageForm(BootstrapFormMixin, forms.Form):
 
 class ReportForm(BootstrapFormMixin, forms.Form):
     month = forms.DateField(
+        validators=[validate_plausible_date],
         label="月份",
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.validators import validate_plausible_date
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
@@ -99,7 +100,9 @@ class Publication(DepartmentScopedModel):
     is_major = models.BooleanField(
         "重大事项", default=False, help_text="重大事项须经局领导（副局长及以上）审定。"
     )
-    planned_at = models.DateTimeField("计划发布时间", null=True, blank=True)
+    planned_at = models.DateTimeField(
+        "计划发布时间", null=True, blank=True, validators=[validate_plausible_date]
+    )
     state = models.CharField("状态", max_length=15, choices=State.choices, default=State.DRAFT, db_index=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"

@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from assets.api import views as assets_network_api
@@ -9,6 +9,7 @@ from media_control.api.views import MediumViewSet
 from publishing.api.filter import filter_check
 
 from .auditlog.api.views import AuditEventViewSet
+from .core.api import SchemaAccess, signed_in_unless_debug
 from .obligations.api.views import NotificationViewSet, ObligationViewSet
 from .org.api.views import DepartmentViewSet, me
 
@@ -31,7 +32,12 @@ router.register("media", MediumViewSet, basename="medium")
 urlpatterns = [
     path("me/", me, name="me"),
     path("filter/check/", filter_check, name="filter_check"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[SchemaAccess]), name="schema"),
+    # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
+    path(
+        "docs/",
+        signed_in_unless_debug(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
     path("", include(router.urls)),
 ]

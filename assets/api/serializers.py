@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from szmz_security.core.api import DepartmentScopedSerializer
 from szmz_security.core.choices import NetworkZone
+from szmz_security.core.validators import validate_plausible_date
 from szmz_security.org.models import Department
 
 from ..models import Asset, IPAssignment, MachineRoom, Reconciliation, ReconciliationItem, Subnet
@@ -221,7 +222,11 @@ class ReconciliationCreateSerializer(serializers.Serializer):
         choices=Reconciliation.Source.choices, default=Reconciliation.Source.OTHER, label="数据来源"
     )
     month = serializers.DateField(
-        required=False, allow_null=True, label="核查月份", help_text="该月任一天；默认本月。"
+        validators=[validate_plausible_date],
+        required=False,
+        allow_null=True,
+        label="核查月份",
+        help_text="该月任一天；默认本月。",
     )
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.filter(is_active=True),

@@ -1,9 +1,17 @@
-"""``POST /api/filter/check/``: the sensitive-word filter for the website's CMS and other callers."""
+"""``POST /api/filter/check/``: the sensitive-word filter for the website's CMS and other callers.
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+Bounded (issue #21): at most ``FILTER_MAX_HITS`` hits in one answer, always with their total, and
+at most ``FILTER_CHECK_RATE`` checks per user and minute (429 naming the limit). The publishing
+screens call ``wordfilter`` directly and are not limited.
+"""
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
 
 from .. import wordfilter
 from ..models import WordCategory, WordLevel
@@ -43,30 +51,59 @@ class FilterHitSerializer(serializers.Serializer):
 
 
 class FilterCheckResponseSerializer(serializers.Serializer):
-    hits = FilterHitSerializer(many=True)
+    hits = FilterHitSerializer(many=True, label="命中（按位置排序，最多 FILTER_MAX_HITS 条）")
+    total = serializers.IntegerField(label="命中总数")
+    truncated = serializers.BooleanField(label="命中多于返回条数")
     blocked = serializers.BooleanField(label="含拦截级敏感词")
     needs_review = serializers.BooleanField(label="含须人工审核的敏感词")
 
 
-@extend_schema(
-    operation_id="filter_check",
-    request=FilterCheckRequestSerializer,
-    responses={200: FilterCheckResponseSerializer},
-    examples=[OpenApiExample("命中", request_only=True, value={"text": "网上赌.博平台"})],
-    tags=["filter"],
-)
-@api_view(["POST"])
-def filter_check(request):
-    """Check a text against the active sensitive-word list. Positions are character offsets
-    (Unicode code points) in the text as sent; evasions (full-width, case, inserted spaces,
-    punctuation, symbols, zero-width characters, traditional characters) are matched."""
-    serializer = FilterCheckRequestSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    hits = wordfilter.check(serializer.validated_data["text"])
-    return Response(
-        {
-            "hits": [hit.as_dict() for hit in hits],
-            "blocked": wordfilter.blocking(hits),
-            "needs_review": wordfilter.needs_review(hits),
-        }
+class FilterCheckThrottle(UserRateThrottle):
+    """Checks per user and minute, counted in the shared cache (settings.FILTER_CHECK_RATE)."""
+
+    scope = "filter_check"
+
+    def get_rate(self):
+        return f"{settings.FILTER_CHECK_RATE}/min"
+
+
+class FilterCheckView(APIView):
+    throttle_classes = [FilterCheckThrottle]
+
+    def throttled(self, request, wait):
+        raise Throttled(
+            wait,
+            detail=f"检查过于频繁：每人每分钟最多 {settings.FILTER_CHECK_RATE} 次（FILTER_CHECK_RATE），"
+            f"请 {int(wait or 0) + 1} 秒后再试。",
+        )
+
+    @extend_schema(
+        operation_id="filter_check",
+        request=FilterCheckRequestSerializer,
+        responses={
+            200: FilterCheckResponseSerializer,
+            429: OpenApiResponse(description="超过每分钟检查次数"),
+        },
+        examples=[OpenApiExample("命中", request_only=True, value={"text": "网上赌.博平台"})],
+        tags=["filter"],
     )
+    def post(self, request):
+        """Check a text against the active sensitive-word list. Positions are character offsets
+        (Unicode code points) in the text as sent; evasions (full-width, case, inserted spaces,
+        punctuation, symbols, zero-width characters, traditional characters) are matched. At most
+        FILTER_MAX_HITS hits are listed (the first by position); ``total`` counts them all."""
+        serializer = FilterCheckRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = wordfilter.check_first(serializer.validated_data["text"], settings.FILTER_MAX_HITS)
+        return Response(
+            {
+                "hits": [hit.as_dict() for hit in found.hits],
+                "total": found.total,
+                "truncated": found.total > len(found.hits),
+                "blocked": found.blocked,
+                "needs_review": found.needs_review,
+            }
+        )
+
+
+filter_check = FilterCheckView.as_view()

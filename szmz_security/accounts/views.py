@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,6 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
+from szmz_security.core.redirects import safe_next_url
 from szmz_security.org.roles import requires_second_factor
 
 from . import services
@@ -30,12 +30,7 @@ User = get_user_model()
 
 
 def next_url(request):
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return safe_next_url(request, settings.LOGIN_REDIRECT_URL)
 
 
 @never_cache

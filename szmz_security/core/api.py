@@ -5,11 +5,34 @@ for a visible record the user may not change or delete, and refuses to create a 
 department the user may not file for (400 naming ``department``).
 """
 
-from rest_framework import serializers, viewsets
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from szmz_security.org.access import creatable_departments
 from szmz_security.org.models import Department
+
+
+class SchemaAccess(permissions.BasePermission):
+    """The API schema describes every route: open while developing, signed-in users in production."""
+
+    def has_permission(self, request, view):
+        return settings.DEBUG or bool(request.user and request.user.is_authenticated)
+
+
+def signed_in_unless_debug(view):
+    """The API docs page (HTML): with DEBUG=False an anonymous visitor is sent to the log-in page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.DEBUG and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 class DepartmentScopedSerializer(serializers.ModelSerializer):

@@ -13,10 +13,11 @@ from collections import defaultdict
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
+
+from .redirects import is_on_portal
 
 logger = logging.getLogger(__name__)
 
@@ -108,11 +109,7 @@ class ConflictMiddleware:
         if not isinstance(exception, REFERENCED):
             logger.warning("write conflict on %s answered 409: %s", request.path, exception)
         referer = request.META.get("HTTP_REFERER", "")
-        back = (
-            referer
-            if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure())
-            else "/"
-        )
+        back = referer if is_on_portal(request, referer) else "/"
         context = {
             "message": conflict_message(exception, request.user),
             "dependents": dependents(exception, request.user)[0][:LISTED_DEPENDENTS],

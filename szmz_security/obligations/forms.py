@@ -2,10 +2,12 @@ from django import forms
 from django.utils import timezone
 
 from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.validators import validate_happened
 
 
 class ObligationMeetForm(BootstrapFormMixin, forms.Form):
     met_at = forms.DateTimeField(
+        validators=[validate_happened],
         label="完成时间",
         initial=timezone.now,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from szmz_security.core.redirects import safe_next_url
 from szmz_security.core.views import (
     ObjectHistoryView,
     ObjectListView,
@@ -121,4 +122,4 @@ def notification_read(request, pk=None):
     if request.htmx:
         unread = Notification.objects.unread_badge(request.user)
         return render(request, "includes/bell.html", {"unread_notifications": unread})
-    return redirect(request.POST.get("next") or "obligations:notification_list")
+    return redirect(safe_next_url(request, "obligations:notification_list"))

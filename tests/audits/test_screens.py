@@ -43,7 +43,7 @@ def test_leader_accepts_a_risk_on_its_page(client, leader, department, staff):
     risk = RiskFactory(department=department, owner=staff, likelihood=4, severity=4)
     client.force_login(leader)
     page = client.get(risk.get_absolute_url()).content.decode()
-    assert "批准接受风险" in page and "confirm(" in page
+    assert "批准接受风险" in page and "data-confirm=" in page
     url = reverse("audits:risk_accept", args=[risk.pk])
     response = client.post(url, {"expires": "", "note": ""})
     assert response.status_code == 400

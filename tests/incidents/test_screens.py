@@ -109,7 +109,7 @@ def test_detail_shows_facts_obligations_timeline_and_handler_actions(client, off
     assert "标记为误报" in transitions
     assert 'value="closed"' not in html  # not from 新报告
     assert url("corrective_action_add", incident) in html
-    assert "confirm(" in html  # irreversible steps ask first
+    assert "data-confirm=" in html  # irreversible steps ask first
     assert url("report_pdf", incident) in html
 
 
@@ -361,7 +361,7 @@ def test_record_report_meets_the_obligation_on_time(client, officer, incident, m
     assert 'value="公安机关"' in html  # receiving body defaults to the authority
     assert 'value="2026-03-02T09:00"' in html  # sent_at defaults to now
     assert f"{url('report_pdf', incident)}?obligation={police.pk}" in html
-    assert "confirm(" in html
+    assert "data-confirm=" in html
 
     response = client.post(
         record,

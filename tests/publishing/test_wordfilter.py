@@ -376,11 +376,19 @@ def test_api_reports_hits_and_flags(staff):
             {"word": "赌博", "category": "gambling", "level": "block", "start": 2, "end": 5},
             {"word": "彩票", "category": "advertising", "level": "review", "start": 6, "end": 8},
         ],
+        "total": 2,
+        "truncated": False,
         "blocked": True,
         "needs_review": True,
     }
     clean = client.post(URL, {"text": ""}, format="json")
-    assert clean.json() == {"hits": [], "blocked": False, "needs_review": False}
+    assert clean.json() == {
+        "hits": [],
+        "total": 0,
+        "truncated": False,
+        "blocked": False,
+        "needs_review": False,
+    }
 
 
 def test_api_with_the_cms_token(staff):
@@ -496,7 +504,7 @@ def test_admin_import_refuses_other_file_types(admin_client):
         reverse("admin:publishing_sensitiveword_import"),
         {"file": upload, "category": "other", "level": "block"},
     )
-    assert "只接受 .txt 或 .csv 文件" in response.content.decode()
+    assert "不支持的文件类型“.xlsx”。允许：.csv、.txt。" in response.content.decode()
 
 
 def test_admin_test_page_highlights_hits(admin_client):
