@@ -25,6 +25,8 @@ class AuditEvent(models.Model):
         VIEW = "view", "查看敏感记录"
         EXPORT = "export", "导出"
         PRINT = "print", "打印"
+        # Role assignments and per-record grants and revocations (#13 sharing screen, #21).
+        PERMISSION = "permission", "权限变更"
 
     class LogClass(models.TextChoices):
         AUTH = "auth", "登录日志"
@@ -44,6 +46,7 @@ class AuditEvent(models.Model):
         Kind.VIEW: LogClass.ACCESS,
         Kind.EXPORT: LogClass.EXPORT,
         Kind.PRINT: LogClass.EXPORT,
+        Kind.PERMISSION: LogClass.SYSTEM,
     }
 
     at = models.DateTimeField("时间", default=timezone.now)

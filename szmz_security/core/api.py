@@ -2,13 +2,15 @@
 
 ``DepartmentScopedViewSet`` answers 404 for a record outside ``visible_to(user, "view")``, 403
 for a visible record the user may not change or delete, and refuses to create a record for a
-department the user may not file for (400 naming ``department``).
+department the user may not file for (400 naming ``department``). A restricted record the user
+may see but whose content they may not read (need-to-know, org/access.py) comes back with every
+field outside the model's ``restricted_public_fields`` redacted.
 """
 
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from szmz_security.org.access import creatable_departments
+from szmz_security.org.access import REDACTED, can_read_content, creatable_departments
 from szmz_security.org.models import Department
 
 
@@ -26,12 +28,28 @@ class DepartmentScopedSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("您不能为该部门登记记录。")
         return department
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or can_read_content(request.user, instance):
+            return data
+        public = {
+            "id",
+            "restricted",
+            *instance.restricted_public_fields,
+            *getattr(self.Meta, "public_fields", ()),
+        }
+        for name, value in data.items():
+            if name not in public:
+                data[name] = REDACTED if isinstance(value, str) else [] if isinstance(value, list) else None
+        return data
+
 
 class DepartmentScopedViewSet(viewsets.ModelViewSet):
     model = None
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, "view")
+        return self.model.objects.visible_to(self.request.user, "view").with_content_access(self.request.user)
 
     def _check(self, action, instance):
         if not self.model.objects.visible_to(self.request.user, action).filter(pk=instance.pk).exists():

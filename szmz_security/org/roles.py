@@ -7,7 +7,8 @@ bureau-wide is listed here as permission patterns ("app_label.codename", fnmatch
 
 Apps that land later add their models; ``sync_roles`` runs after every migrate, so a role's
 patterns pick up the new permissions. It only adds: permissions an administrator granted by
-hand in the admin are left alone.
+hand in the admin are left alone. What each role ends up holding is the least-privilege table in
+README.md ("Separation of duties"), rendered by ``manage.py roles_table`` and compared by a test.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ class Role:
     description: str
     permissions: tuple[str, ...] = ()
     admin_site: bool = False  # may open the Django admin (is_staff) when seeded
+    # 等保 L3: administrators sign in with a second factor (the sign-in engineer's flag, #13).
+    requires_second_factor: bool = False
 
 
 STAFF = Role(
@@ -59,6 +62,7 @@ SECURITY_OFFICER = Role(
         "auditlog.view_auditevent",
         "auditlog.view_auditpurge",
         "compliance.*",
+        "org.read_restricted_content",
     ),
 )
 INFORMATION_OFFICER = Role(
@@ -95,15 +99,64 @@ SECRECY_OFFICE = Role(
         "media_control.*",
         "obligations.view_obligation",
         "obligations.change_obligation",
+        "org.read_restricted_content",
+        "org.share_restricted_records",
     ),
 )
+# 三员分立 (issue #21, GB/T 22239-2019 L3 安全管理中心): three administrators, least privilege
+# each. None reads business records; none assigns its own roles (org/roles_admin.py refuses it).
 SYSTEM_ADMINISTRATOR = Role(
     "system_administrator",
     "系统管理员",
-    "配置部门、人员、角色与系统参数。",
-    ("*",),
+    "部门、账户（新建、停用、重置密码或第二因素）、系统参数与定时任务；不看业务内容，不分配角色，不看审计日志。",
+    (
+        "org.add_department",
+        "org.change_department",
+        "org.view_department",
+        "org.add_staffprofile",
+        "org.change_staffprofile",
+        "org.view_staffprofile",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+        "otp_static.view_staticdevice",
+        "otp_static.delete_staticdevice",
+        "django_celery_beat.*",
+    ),
     admin_site=True,
+    requires_second_factor=True,
 )
+SECURITY_ADMINISTRATOR = Role(
+    "security_administrator",
+    "安全管理员",
+    "角色分配、任何记录的授权（共享页）、知悉范围、密码与第二因素策略、敏感词库；"
+    "受限记录的内容须像他人一样获得授权，不能修改自己的角色。",
+    (
+        "org.assign_roles",
+        "org.share_any_record",
+        "org.view_department",
+        "org.view_staffprofile",
+        "auth.view_user",
+        "publishing.add_sensitiveword",
+        "publishing.change_sensitiveword",
+        "publishing.delete_sensitiveword",
+        "publishing.view_sensitiveword",
+        "publishing.view_wordlistversion",
+    ),
+    admin_site=True,
+    requires_second_factor=True,
+)
+AUDIT_ADMINISTRATOR = Role(
+    "audit_administrator",
+    "审计管理员",
+    "查阅、检索、导出审计日志与日志链校验结果；别无其他权限。",
+    ("auditlog.view_*",),
+    admin_site=True,
+    requires_second_factor=True,
+)
+ADMINISTRATOR_ROLES = (SYSTEM_ADMINISTRATOR, SECURITY_ADMINISTRATOR, AUDIT_ADMINISTRATOR)
 INSPECTOR = Role(
     "inspector",
     "检查员",
@@ -124,8 +177,10 @@ ROLES = (
     INFORMATION_OFFICER,
     LEADERSHIP,
     SECRECY_OFFICE,
-    SYSTEM_ADMINISTRATOR,
     INSPECTOR,
+    SYSTEM_ADMINISTRATOR,
+    SECURITY_ADMINISTRATOR,
+    AUDIT_ADMINISTRATOR,
 )
 ROLES_BY_CODE = {role.code: role for role in ROLES}
 ROLE_NAMES = {role.name for role in ROLES}
