@@ -14,19 +14,10 @@ from szmz_security.org.access import REDACTED, can_read_content, creatable_depar
 from szmz_security.org.models import Department
 
 
-class DepartmentScopedSerializer(serializers.ModelSerializer):
-    department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.filter(is_active=True), label="所属部门"
-    )
-
-    def validate_department(self, department):
-        request = self.context["request"]
-        allowed = creatable_departments(request.user, self.Meta.model)
-        if self.instance is not None and self.instance.department_id == department.pk:
-            return department
-        if not allowed.filter(pk=department.pk).exists():
-            raise serializers.ValidationError("您不能为该部门登记记录。")
-        return department
+class ContentRedactionMixin:
+    """Need-to-know in the API: a restricted record whose content the user may not read comes
+    back with every field outside the model's ``restricted_public_fields`` (and the serializer's
+    ``Meta.public_fields``) redacted."""
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -43,6 +34,21 @@ class DepartmentScopedSerializer(serializers.ModelSerializer):
             if name not in public:
                 data[name] = REDACTED if isinstance(value, str) else [] if isinstance(value, list) else None
         return data
+
+
+class DepartmentScopedSerializer(ContentRedactionMixin, serializers.ModelSerializer):
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True), label="所属部门"
+    )
+
+    def validate_department(self, department):
+        request = self.context["request"]
+        allowed = creatable_departments(request.user, self.Meta.model)
+        if self.instance is not None and self.instance.department_id == department.pk:
+            return department
+        if not allowed.filter(pk=department.pk).exists():
+            raise serializers.ValidationError("您不能为该部门登记记录。")
+        return department
 
 
 class DepartmentScopedViewSet(viewsets.ModelViewSet):
@@ -73,4 +79,7 @@ class ReadOnlyScopedViewSet(viewsets.ReadOnlyModelViewSet):
     model = None
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, "view")
+        queryset = self.model.objects.visible_to(self.request.user, "view")
+        if hasattr(queryset, "with_content_access"):  # department-scoped: need-to-know per row
+            queryset = queryset.with_content_access(self.request.user)
+        return queryset

@@ -27,7 +27,7 @@ from django_tables2.data import TableData
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
 from szmz_security.obligations.models import Obligation
-from szmz_security.org.access import can_read_content
+from szmz_security.org.access import can_read_content, is_restricted
 
 from .forms import style_filter_form
 from .history import history_entries
@@ -182,7 +182,7 @@ class ObjectView(ObjectAccessMixin, DetailView):
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
         self.content_visible = can_read_content(self.request.user, obj)
-        if getattr(self.model, "audit_views", False) or obj.is_restricted():
+        if getattr(self.model, "audit_views", False) or is_restricted(obj):
             record(AuditEvent.Kind.VIEW, request=self.request, obj=obj, content=self.content_visible)
         return obj
 

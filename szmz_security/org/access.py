@@ -101,6 +101,8 @@ def can_read_content(user, obj):
     """Whether ``user`` may read ``obj``'s content: its description, people and attachments."""
     if getattr(obj, "content_visible", None) is not None:
         return obj.content_visible
+    if not isinstance(obj, DepartmentScopedModel):
+        return True  # no need-to-know level (vendors, rules …): the view rule alone decides
     if not obj.is_restricted():
         return can(user, "view", obj)
     return type(obj).objects.content_visible_to(user).filter(pk=obj.pk).exists()
@@ -110,7 +112,12 @@ def content_readable(obj):
     """For a row of ``with_content_access``; a row that was not annotated counts as unreadable
     when restricted, so a forgotten annotation hides content rather than leaking it."""
     annotated = getattr(obj, "content_visible", None)
-    return annotated if annotated is not None else not obj.is_restricted()
+    return annotated if annotated is not None else not is_restricted(obj)
+
+
+def is_restricted(obj):
+    """Whether a record is need-to-know; records of models without the notion never are."""
+    return isinstance(obj, DepartmentScopedModel) and obj.is_restricted()
 
 
 class DepartmentScopedModel(models.Model):

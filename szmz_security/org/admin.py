@@ -115,8 +115,8 @@ class UserAdmin(BaseUserAdmin):
         before = form.roles_before
         if after != before:
             record_role_change(request.user, user, after - before, before - after, request=request)
-        if form.fields["departments"].disabled:
-            return
+        if "departments" not in form.fields or form.fields["departments"].disabled:
+            return  # the add form has no departments; one's own are not editable
         wanted = set(form.cleaned_data.get("departments") or [])
         current = set(Department.objects.of_user(user))
         for department in current - wanted:

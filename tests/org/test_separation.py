@@ -2,11 +2,14 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from incidents.models import Attachment
 from szmz_security.auditlog.models import AuditEvent
@@ -15,6 +18,7 @@ from szmz_security.org.roles import ROLES
 from tests.factories import IncidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 @pytest.fixture
@@ -125,6 +129,17 @@ def test_system_administrator_is_refused_the_leak_its_files_and_the_audit_log(cl
     assert client.get(reverse("admin:incidents_incident_changelist")).status_code == 403
     form = client.get(reverse("admin:auth_user_change", args=[sysadmin.pk])).content.decode()
     assert 'name="is_superuser"' not in form and 'name="groups"' not in form
+    created = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "newclerk",
+            "usable_password": "true",
+            "password1": "Xk9-long-enough-pw",
+            "password2": "Xk9-long-enough-pw",
+        },
+    )
+    assert created.status_code == 302, created.content.decode()[:500]
+    assert not User.objects.get(username="newclerk").groups.exists()
 
 
 def test_audit_administrator_reads_the_audit_log_and_no_incident(client, auditor, leak):
@@ -233,3 +248,45 @@ def test_nobody_edits_their_own_roles_in_the_admin(client, sysadmin):
     client.force_login(sysadmin)
     form = client.get(reverse("admin:auth_user_change", args=[sysadmin.pk])).content.decode()
     assert 'name="departments"' in form and "disabled" in form.split('name="departments"')[1][:300]
+
+
+# --- the same rule on classified media and on the deadlines a restricted record owes -------------
+
+
+def test_leadership_sees_a_classified_medium_without_its_content(client, leader, department):
+    from media_control.models import Medium
+    from tests.media_control.factories import MediumFactory
+
+    medium = MediumFactory(
+        classified=True, department=department, brand="保密品牌", note="存放某项目涉密资料"
+    )
+    assert medium.is_restricted()
+    client.force_login(leader)
+    page = client.get(medium.get_absolute_url()).content.decode()
+    assert 'data-testid="redacted"' in page and medium.number in page
+    assert "保密品牌" not in page and "某项目" not in page
+    listing = client.get(reverse("media_control:medium_list")).content.decode()
+    assert medium.number in listing and "保密品牌" not in listing
+    body = client.get(reverse("api:medium-detail", args=[medium.pk])).json()
+    assert body["note"] == REDACTED and body["custodian"] is None and body["number"] == medium.number
+    assert Medium.objects.content_visible_to(leader).count() == 0
+
+
+def test_a_restricted_records_deadline_shows_without_its_title(client, leader, officer, department):
+    from tests.factories import ObligationFactory
+
+    obligation = ObligationFactory(
+        department=department,
+        restricted=True,
+        title="向保密局报告：涉密文件外发",
+        due_at=timezone.now() - timedelta(hours=1),
+    )
+    client.force_login(leader)
+    for url in (reverse("dashboard"), reverse("obligations:obligation_list"), obligation.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "涉密文件外发" not in page, url
+    assert "（知悉范围受限）" in client.get(reverse("dashboard")).content.decode()
+    body = client.get(reverse("api:obligation-detail", args=[obligation.pk])).json()
+    assert body["title"] == REDACTED and body["due_at"] and body["overdue"] is True
+    client.force_login(officer)
+    assert "涉密文件外发" in client.get(reverse("dashboard")).content.decode()
