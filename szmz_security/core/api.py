@@ -9,8 +9,11 @@ field outside the model's ``restricted_public_fields`` redacted.
 
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
-from szmz_security.org.access import REDACTED, can_read_content, creatable_departments
+from szmz_security.auditlog.models import AuditEvent
+from szmz_security.auditlog.services import record
+from szmz_security.org.access import REDACTED, can_read_content, creatable_departments, is_restricted
 from szmz_security.org.models import Department
 
 
@@ -51,7 +54,24 @@ class DepartmentScopedSerializer(ContentRedactionMixin, serializers.ModelSeriali
         return department
 
 
-class DepartmentScopedViewSet(viewsets.ModelViewSet):
+class AuditedRetrieveMixin:
+    """Every view of a restricted record is audited (#13), in the API as on the detail page."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        if getattr(self.model, "audit_views", False) or is_restricted(instance):
+            record(
+                AuditEvent.Kind.VIEW,
+                request=request,
+                obj=instance,
+                content=can_read_content(request.user, instance),
+                api=True,
+            )
+        return response
+
+
+class DepartmentScopedViewSet(AuditedRetrieveMixin, viewsets.ModelViewSet):
     model = None
 
     def get_queryset(self):
@@ -75,7 +95,7 @@ class DepartmentScopedViewSet(viewsets.ModelViewSet):
         instance.delete()
 
 
-class ReadOnlyScopedViewSet(viewsets.ReadOnlyModelViewSet):
+class ReadOnlyScopedViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     model = None
 
     def get_queryset(self):

@@ -87,6 +87,8 @@ class DepartmentScopedQuerySet(models.QuerySet):
     def with_content_access(self, user):
         """Annotate each row with ``content_visible``, for lists and exports (no query per row)."""
         field = self.model.restricted_field
+        if user is None or not user.is_authenticated:
+            return self.none()
         if not field or reads_all_content(user):
             return self.annotate(content_visible=models.Value(True, output_field=models.BooleanField()))
         readable = models.Q(**{field: False}) | models.Q(pk__in=self.granted_to(user).values("pk"))
@@ -113,6 +115,15 @@ def content_readable(obj):
     when restricted, so a forgotten annotation hides content rather than leaking it."""
     annotated = getattr(obj, "content_visible", None)
     return annotated if annotated is not None else not is_restricted(obj)
+
+
+def search_content(queryset, content, public=None):
+    """A text search whose ``content`` condition matches a restricted row only where the user
+    reads its content (else the hit itself would reveal it); ``public`` matches any visible row.
+    Rows come from ``with_content_access`` (the list views and exports)."""
+    if "content_visible" in queryset.query.annotations:
+        content = content & models.Q(content_visible=True)
+    return queryset.filter(content | public if public is not None else content)
 
 
 def is_restricted(obj):

@@ -292,3 +292,18 @@ def test_a_restricted_records_deadline_shows_without_its_title(client, leader, o
     assert body["title"] == REDACTED and body["due_at"] and body["overdue"] is True
     client.force_login(officer)
     assert "涉密文件外发" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_search_does_not_reveal_restricted_content(client, leader, secrecy, leak):
+    url = reverse("incidents:incident_list") + "?q=张三"
+    client.force_login(leader)
+    assert f'href="{leak.get_absolute_url()}"' not in client.get(url).content.decode()
+    client.force_login(secrecy)
+    assert f'href="{leak.get_absolute_url()}"' in client.get(url).content.decode()
+
+
+def test_an_api_read_of_a_restricted_record_is_audited(client, inspector, leak):
+    client.force_login(inspector)
+    client.get(reverse("api:incident-detail", args=[leak.pk]))
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.VIEW, user=inspector)
+    assert event.object_id == str(leak.pk) and event.detail == {"content": False, "api": True}
