@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -307,3 +309,20 @@ def test_an_api_read_of_a_restricted_record_is_audited(client, inspector, leak):
     client.get(reverse("api:incident-detail", args=[leak.pk]))
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.VIEW, user=inspector)
     assert event.object_id == str(leak.pk) and event.detail == {"content": False, "api": True}
+
+
+def test_sharing_and_role_pages_take_a_constant_number_of_queries(client, secadmin, leak, department):
+    client.force_login(secadmin)
+    sharing_url = reverse("org:sharing", args=["incidents.incident", leak.pk])
+
+    def counted(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    counted(sharing_url)  # warm the content-type and permission caches
+    few = (counted(sharing_url), counted(reverse("org:role_list")))
+    for n in range(8):
+        grantee = UserFactory(username=f"g{n}", roles=["staff", "leadership"], departments=[department])
+        grant("view", grantee, leak)
+    assert (counted(sharing_url), counted(reverse("org:role_list"))) == few
