@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from szmz_security.obligations.models import Obligation
+from szmz_security.org.access import search_content
 from szmz_security.org.models import Department
 
 from .categories import PERSONAL_INFO_GRADE_THRESHOLDS, Category, Grade
@@ -52,8 +53,8 @@ class IncidentFilterSet(django_filters.FilterSet):
         fields = ["q", "state", "grade", "category", "department", "overdue", "secret_leak", "since", "until"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value) | Q(description__icontains=value) | Q(place__icontains=value)
+        return search_content(
+            queryset, Q(title__icontains=value) | Q(description__icontains=value) | Q(place__icontains=value)
         )
 
     def filter_grade(self, queryset, name, value):

@@ -98,6 +98,23 @@ class Incident(DepartmentScopedModel):
     obligations = GenericRelation(Obligation, content_type_field="subject_type", object_id_field="subject_id")
 
     audit_views = True
+    # Need-to-know (#13): enough for escalations and inspections, nothing of what happened or who.
+    restricted_public_fields = (
+        "department",
+        "category",
+        "subcategory",
+        "secret_leak",
+        "affects_critical_infrastructure",
+        "personal_info_involved",
+        "crime_suspected",
+        "network_disconnected",
+        "state",
+        "grade",
+        "discovered_at",
+        "created_at",
+        "handling_ended_at",
+        "closed_at",
+    )
     history = HistoricalRecords()
 
     class Meta:

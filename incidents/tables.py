@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from szmz_security.core.tables import DateTimeColumn
+from szmz_security.org.access import REDACTED, content_readable
 from szmz_security.org.models import display_name
 
 from .models import Incident
@@ -45,11 +46,15 @@ class IncidentTable(tables.Table):
 
     def render_title(self, record, value):
         if record.restricted:
-            return format_html('{} <i class="bi bi-lock-fill text-danger" title="知悉范围受限"></i>', value)
+            return format_html(
+                '{} <i class="bi bi-lock-fill text-danger" title="知悉范围受限"></i>',
+                self.value_title(record, value),
+            )
         return value
 
-    def value_title(self, value):
-        return value
+    def value_title(self, record, value):
+        # Need-to-know: a restricted row without content access shows only that it exists.
+        return value if content_readable(record) else REDACTED
 
     def render_category(self, record):
         return record.get_category_display()
@@ -75,11 +80,11 @@ class IncidentTable(tables.Table):
     def value_next_deadline(self, record):
         return next_deadline_text(record)
 
-    def render_reported_by(self, value):
-        return display_name(value)
+    def render_reported_by(self, record, value):
+        return self.value_reported_by(record, value)
 
-    def value_reported_by(self, value):
-        return display_name(value)
+    def value_reported_by(self, record, value):
+        return display_name(value) if content_readable(record) else REDACTED
 
     def render_secret_leak(self, value):
         # A leak must stand out in the list (it owes a report to the secrecy bureau within 24 hours).

@@ -34,6 +34,7 @@ from szmz_security.core.views import (
     visible_object_or_404,
 )
 from szmz_security.obligations.models import Obligation
+from szmz_security.org.access import can_read_content
 
 from . import services
 from .filters import IncidentFilterSet
@@ -218,7 +219,8 @@ class IncidentView(ObjectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.detail_context(context))
+        if self.content_visible:  # else the redacted page (need-to-know) shows no content
+            context.update(self.detail_context(context))
         return context
 
     def detail_context(self, context):
@@ -293,8 +295,11 @@ class IncidentActionView(IncidentView):
     field_map = {}
 
     def get_object(self, queryset=None):
-        # The incident under the access rule (404), without a second VIEW audit event.
-        return super(ObjectView, self).get_object(queryset)
+        # The incident under the access rule (404), without a second VIEW audit event; acting
+        # on it needs its content (need-to-know), as the refused form re-renders the page.
+        incident = super(ObjectView, self).get_object(queryset)
+        self.content_visible = can_read_content(self.request.user, incident)
+        return incident
 
     def allowed(self, user, incident):
         return services.can_handle(user, incident)
@@ -307,7 +312,7 @@ class IncidentActionView(IncidentView):
 
     def post(self, request, *args, **kwargs):
         self.object = incident = self.get_object()
-        if not self.allowed(request.user, incident):
+        if not self.content_visible or not self.allowed(request.user, incident):
             raise PermissionDenied("只有安全员或获授权的处置人员可以执行此操作。")
         form = self.get_form()
         if form.is_valid():
@@ -491,7 +496,7 @@ class RegulatorReportRecordView(LoginRequiredMixin, TemplateView):
 def report_pdf(request, pk):
     """The report document generated from the incident (for one obligation's recipient), audited
     as a print."""
-    incident = visible_object_or_404(Incident, request.user, pk)
+    incident = visible_object_or_404(Incident, request.user, pk, "content")
     obligation = None
     if request.GET.get("obligation"):
         try:
@@ -525,7 +530,7 @@ def stored_file_response(file_field, filename):
 @login_required
 def report_document(request, pk, report_pk):
     """The document recorded with a report to a regulator, through the access rule, audited."""
-    incident = visible_object_or_404(Incident, request.user, pk)
+    incident = visible_object_or_404(Incident, request.user, pk, "content")
     report = get_object_or_404(RegulatorReport, pk=report_pk, incident=incident)
     record(
         AuditEvent.Kind.EXPORT,
@@ -542,7 +547,7 @@ def report_document(request, pk, report_pk):
 def attachment_download(request, pk, attachment_pk):
     """Evidence, served only through the access rule (404 for anyone else), under its original
     name, always as a download (never rendered by the browser), audited."""
-    incident = visible_object_or_404(Incident, request.user, pk)
+    incident = visible_object_or_404(Incident, request.user, pk, "content")
     attachment = get_object_or_404(Attachment, pk=attachment_pk, incident=incident)
     record(
         AuditEvent.Kind.EXPORT,

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from szmz_security.core.choices import NetworkZone
 from szmz_security.obligations.models import Obligation
+from szmz_security.org.access import search_content
 from szmz_security.org.models import Department
 
 from .models import Checkout, DestructionRequest, Inventory, Medium, RepairRequest, SecrecyLevel, Vendor
@@ -44,11 +45,10 @@ class MediumFilterSet(django_filters.FilterSet):
         fields = ["q", "secrecy_level", "status", "type", "zone", "custodian", "department", "overdue"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(serial__icontains=value)
-            | Q(brand__icontains=value)
-            | Q(model_number__icontains=value)
+        return search_content(
+            queryset,
+            Q(serial__icontains=value) | Q(brand__icontains=value) | Q(model_number__icontains=value),
+            public=Q(number__icontains=value),
         )
 
     def filter_overdue(self, queryset, name, value):

@@ -151,6 +151,16 @@ class Medium(DepartmentScopedModel):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
     audit_views = True
+    # Need-to-know (#13): the medium's existence, level and dates; not who holds it or what it is.
+    restricted_public_fields = (
+        "department",
+        "number",
+        "type",
+        "secrecy_level",
+        "zone",
+        "status",
+        "registered_on",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from szmz_security.core.tables import DateTimeColumn
+from szmz_security.org.access import REDACTED, content_readable
 from szmz_security.org.models import display_name
 
 from .models import Checkout, DestructionRequest, Inventory, Medium, RepairRequest, Vendor
@@ -85,9 +86,11 @@ class MediumTable(tables.Table):
         return record.marking
 
     def render_brand(self, record):
-        return " ".join(part for part in (record.brand, record.model_number) if part) or "—"
+        return self.value_brand(record) or "—"
 
     def value_brand(self, record):
+        if not content_readable(record):  # need-to-know: a restricted medium's content
+            return REDACTED
         return " ".join(part for part in (record.brand, record.model_number) if part)
 
     def render_type(self, record):
@@ -102,10 +105,12 @@ class MediumTable(tables.Table):
     def value_zone(self, record):
         return record.get_zone_display()
 
-    def render_custodian(self, value):
-        return display_name(value) if value else "—"
+    def render_custodian(self, record, value):
+        return self.value_custodian(record, value) or "—"
 
-    def value_custodian(self, value):
+    def value_custodian(self, record, value):
+        if not content_readable(record):
+            return REDACTED
         return display_name(value) if value else ""
 
     def render_status(self, record):

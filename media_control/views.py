@@ -30,7 +30,7 @@ from szmz_security.core.views import (
     visible_object_or_404,
 )
 from szmz_security.obligations.models import Obligation
-from szmz_security.org.access import can, creatable_departments
+from szmz_security.org.access import can, can_read_content, creatable_departments
 from szmz_security.org.models import Department
 
 from . import services
@@ -175,7 +175,8 @@ class MediumView(ObjectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.detail_context(context))
+        if self.content_visible:  # else the redacted page (need-to-know) shows no content
+            context.update(self.detail_context(context))
         return context
 
     def detail_context(self, context):
@@ -248,8 +249,12 @@ class MediumActionView(MediumView):
     form_name = None
 
     def get_object(self, queryset=None):
-        # Under the access rule (404), without a second VIEW audit event.
-        return super(ObjectView, self).get_object(queryset)
+        # Under the access rule (404), without a second VIEW audit event; acting on it needs
+        # its content (need-to-know), as a refused form re-renders the page.
+        medium = super(ObjectView, self).get_object(queryset)
+        if not can_read_content(self.request.user, medium):
+            raise PermissionDenied("该介质知悉范围受限，您无权查看其内容。")
+        return medium
 
     def post(self, request, *args, **kwargs):
         self.object = medium = self.get_object()
@@ -326,6 +331,8 @@ class MediumPageMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.medium = visible_object_or_404(Medium, request.user, kwargs["pk"], self.action)
+        if not can_read_content(request.user, self.medium):
+            raise PermissionDenied("该介质知悉范围受限，您无权查看其内容。")
         if self.medium.is_destroyed:
             raise PermissionDenied("该介质已销毁，记录只读。")
         return super().dispatch(request, *args, **kwargs)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/", include("szmz_security.accounts.urls")),
     path("", include("szmz_security.obligations.urls")),
     path("audit-log/", include("szmz_security.auditlog.urls")),
+    path("org/", include("szmz_security.org.urls")),
     path("compliance/", include("szmz_security.compliance.urls")),
     path("incidents/", include("incidents.urls")),
     path("assets/", include("assets.urls")),

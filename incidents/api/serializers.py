@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from szmz_security.core.api import DepartmentScopedSerializer
 from szmz_security.obligations.models import Obligation
+from szmz_security.org.access import REDACTED, can_read_content
 from szmz_security.org.models import Department
 
 from .. import services
@@ -56,7 +57,8 @@ class IncidentSerializer(DepartmentScopedSerializer):
         label="适用等级",
         help_text="报告时限所依据的等级：安全员定级，未定级时为建议等级，且不低于个人信息人数要求的等级。",
     )
-    reported_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Null only when redacted (need-to-know: the reporter is content).
+    reported_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     obligations = serializers.SerializerMethodField()
 
     class Meta:
@@ -102,6 +104,8 @@ class IncidentSerializer(DepartmentScopedSerializer):
             "created_at",
             "obligations",
         ]
+        # Shown even when the content is redacted: the deadlines and whether they were met.
+        public_fields = ["effective_grade", "obligations"]
         read_only_fields = [
             "state",
             "handling_ended_at",
@@ -116,7 +120,11 @@ class IncidentSerializer(DepartmentScopedSerializer):
     @extend_schema_field(IncidentObligationSerializer(many=True))
     def get_obligations(self, incident):
         # Prefetched in deadline order by IncidentViewSet.get_queryset: no query per incident.
-        return IncidentObligationSerializer(incident.obligations.all(), many=True, context=self.context).data
+        data = IncidentObligationSerializer(incident.obligations.all(), many=True, context=self.context).data
+        if not can_read_content(self.context["request"].user, incident):
+            for obligation in data:
+                obligation["title"] = REDACTED  # it quotes the incident's title
+        return data
 
     def validate(self, attrs):
         user = self.context["request"].user

@@ -48,6 +48,8 @@ class AuditEvent(models.Model):
         OTP_RESET = "otp_reset", "重置双因素认证"
         TOKEN_CREATED = "token_created", "创建API令牌"
         CHECKPOINT = "checkpoint", "日志清理检查点"
+        # Role assignments and per-record grants and revocations (#13 sharing screen, #21).
+        PERMISSION = "permission", "权限变更"
 
     class LogClass(models.TextChoices):
         AUTH = "auth", "登录日志"
@@ -71,6 +73,7 @@ class AuditEvent(models.Model):
         Kind.OTP_FAILED: LogClass.AUTH,
         Kind.OTP_RESET: LogClass.AUTH,
         Kind.TOKEN_CREATED: LogClass.AUTH,
+        Kind.PERMISSION: LogClass.SYSTEM,
     }
 
     at = models.DateTimeField("时间", default=timezone.now)

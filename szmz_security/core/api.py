@@ -2,7 +2,9 @@
 
 ``DepartmentScopedViewSet`` answers 404 for a record outside ``visible_to(user, "view")``, 403
 for a visible record the user may not change or delete, and refuses to create a record for a
-department the user may not file for (400 naming ``department``).
+department the user may not file for (400 naming ``department``). A restricted record the user
+may see but whose content they may not read (need-to-know, org/access.py) comes back with every
+field outside the model's ``restricted_public_fields`` redacted.
 """
 
 from functools import wraps
@@ -11,8 +13,11 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
-from szmz_security.org.access import creatable_departments
+from szmz_security.auditlog.models import AuditEvent
+from szmz_security.auditlog.services import record
+from szmz_security.org.access import REDACTED, can_read_content, creatable_departments, is_restricted
 from szmz_security.org.models import Department
 
 
@@ -35,7 +40,29 @@ def signed_in_unless_debug(view):
     return wrapper
 
 
-class DepartmentScopedSerializer(serializers.ModelSerializer):
+class ContentRedactionMixin:
+    """Need-to-know in the API: a restricted record whose content the user may not read comes
+    back with every field outside the model's ``restricted_public_fields`` (and the serializer's
+    ``Meta.public_fields``) redacted."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or can_read_content(request.user, instance):
+            return data
+        public = {
+            "id",
+            "restricted",
+            *instance.restricted_public_fields,
+            *getattr(self.Meta, "public_fields", ()),
+        }
+        for name, value in data.items():
+            if name not in public:
+                data[name] = REDACTED if isinstance(value, str) else [] if isinstance(value, list) else None
+        return data
+
+
+class DepartmentScopedSerializer(ContentRedactionMixin, serializers.ModelSerializer):
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.filter(is_active=True), label="所属部门"
     )
@@ -50,11 +77,28 @@ class DepartmentScopedSerializer(serializers.ModelSerializer):
         return department
 
 
-class DepartmentScopedViewSet(viewsets.ModelViewSet):
+class AuditedRetrieveMixin:
+    """Every view of a restricted record is audited (#13), in the API as on the detail page."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        if getattr(self.model, "audit_views", False) or is_restricted(instance):
+            record(
+                AuditEvent.Kind.VIEW,
+                request=request,
+                obj=instance,
+                content=can_read_content(request.user, instance),
+                api=True,
+            )
+        return response
+
+
+class DepartmentScopedViewSet(AuditedRetrieveMixin, viewsets.ModelViewSet):
     model = None
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, "view")
+        return self.model.objects.visible_to(self.request.user, "view").with_content_access(self.request.user)
 
     def _check(self, action, instance):
         if not self.model.objects.visible_to(self.request.user, action).filter(pk=instance.pk).exists():
@@ -74,8 +118,11 @@ class DepartmentScopedViewSet(viewsets.ModelViewSet):
         instance.delete()
 
 
-class ReadOnlyScopedViewSet(viewsets.ReadOnlyModelViewSet):
+class ReadOnlyScopedViewSet(AuditedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     model = None
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, "view")
+        queryset = self.model.objects.visible_to(self.request.user, "view")
+        if hasattr(queryset, "with_content_access"):  # department-scoped: need-to-know per row
+            queryset = queryset.with_content_access(self.request.user)
+        return queryset

@@ -22,7 +22,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         now = timezone.now()
-        mine = Obligation.objects.visible_to(user).open().select_related("department")
+        # with_content_access: a restricted record's obligation shows without its title (#13).
+        mine = (
+            Obligation.objects.visible_to(user).with_content_access(user).open().select_related("department")
+        )
         cards = []
         for app_config in apps.get_app_configs():
             if hasattr(app_config, "dashboard_cards"):

@@ -55,6 +55,8 @@ INCIDENTS_PER_SCALE = 50_000
 BUREAU_ROLES = [
     (["security_officer", "staff"], "安全员", "XXZX", 4),
     (["system_administrator", "staff"], "系统管理员", "XXZX", 1),
+    (["security_administrator"], "安全管理员", None, 1),
+    (["audit_administrator"], "审计管理员", None, 1),
     (["leadership"], "局领导", "BGS", 3),
     (["secrecy_office", "staff"], "保密办", "BGS", 2),
     (["information_officer", "staff"], "信息员", "BGS", 2),

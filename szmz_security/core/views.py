@@ -25,6 +25,8 @@ from django_tables2.data import TableData
 
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
+from szmz_security.obligations.models import Obligation
+from szmz_security.org.access import can_read_content, is_restricted
 
 from .forms import style_filter_form
 from .history import history_entries
@@ -85,6 +87,9 @@ def object_urls(model, obj):
             continue
         with contextlib.suppress(NoReverseMatch):
             urls[key] = reverse(url_name(model, action), args=[obj.pk] if with_pk else [])
+    if obj is not None and obj.pk is not None and hasattr(model.objects, "content_visible_to"):
+        # One sharing screen serves every department-owned record (szmz_security/org/sharing.py).
+        urls["sharing"] = reverse("org:sharing", args=[model._meta.label_lower, obj.pk])
     return urls
 
 
@@ -99,7 +104,11 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     title = None
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, "view")
+        queryset = self.model.objects.visible_to(self.request.user, "view")
+        if hasattr(queryset, "with_content_access"):
+            # Tables and exports redact the content of restricted rows (content_readable).
+            queryset = queryset.with_content_access(self.request.user)
+        return queryset
 
     def get_paginate_by(self, data):
         # Only the table paginates (django-tables2 passes its TableData here); Django's list
@@ -160,16 +169,26 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
 
 class ObjectView(ObjectAccessMixin, DetailView):
-    """Detail page; sensitive models (``audit_views``) write a view event to the audit log."""
+    """Detail page; sensitive models (``audit_views``) and every restricted record write a view
+    event to the audit log. A reader without content access (need-to-know, org/access.py) gets
+    the redacted page: existence, dates and deadlines only."""
 
     template_name = "generic/object.html"
+    redacted_template_name = "generic/object_redacted.html"
     tab = "detail"
+    content_visible = True
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        if getattr(self.model, "audit_views", False):
-            record(AuditEvent.Kind.VIEW, request=self.request, obj=obj)
+        self.content_visible = can_read_content(self.request.user, obj)
+        if getattr(self.model, "audit_views", False) or is_restricted(obj):
+            record(AuditEvent.Kind.VIEW, request=self.request, obj=obj, content=self.content_visible)
         return obj
+
+    def get_template_names(self):
+        if not self.content_visible:
+            return [self.redacted_template_name]
+        return super().get_template_names()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -183,14 +202,43 @@ class ObjectView(ObjectAccessMixin, DetailView):
         context["user_is_officer"] = user.has_perm(
             f"{self.model._meta.app_label}.change_{self.model._meta.model_name}"
         )
+        context["content_visible"] = self.content_visible
+        if not self.content_visible:
+            context.update(redacted_context(obj))
         return context
 
 
+def field_display(obj, field):
+    display = getattr(obj, f"get_{field.name}_display", None)
+    return display() if display else getattr(obj, field.name)
+
+
+def redacted_context(obj):
+    """What a reader without content access may see: the model's public fields and the record's
+    deadlines with whether they were met (not the obligations' titles, which quote the record)."""
+    fields = [obj._meta.get_field(name) for name in obj.restricted_public_fields]
+    return {
+        "public_fields": [(field.verbose_name, field_display(obj, field)) for field in fields],
+        "deadlines": Obligation.objects.filter(
+            subject_type__app_label=obj._meta.app_label,
+            subject_type__model=obj._meta.model_name,
+            subject_id=obj.pk,
+        ),
+    }
+
+
 class ObjectHistoryView(ObjectAccessMixin, DetailView):
-    """The History tab: every change with its author, reason and field-by-field differences."""
+    """The History tab: every change with its author, reason and field-by-field differences
+    (content: refused to a reader without content access)."""
 
     template_name = "generic/object_history.html"
     paginate_by = 20
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not can_read_content(self.request.user, obj):
+            raise PermissionDenied("该记录知悉范围受限，您无权查看其内容。")
+        return obj
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -270,9 +318,13 @@ class ObjectDeleteView(ObjectAccessMixin, DeleteView):
 
 
 def visible_object_or_404(model, user, pk, action="view"):
-    """For function views: the object under the rule, 404 if invisible, 403 if not allowed."""
+    """For function views: the object under the rule, 404 if invisible, 403 if not allowed.
+    ``action="content"``: the record's content (files, PDFs), 403 without need-to-know."""
     obj = get_object_or_404(model.objects.visible_to(user, "view"), pk=pk)
-    if action != "view" and not model.objects.visible_to(user, action).filter(pk=pk).exists():
+    if action == "content":
+        if not can_read_content(user, obj):
+            raise PermissionDenied("该记录知悉范围受限，您无权查看其内容。")
+    elif action != "view" and not model.objects.visible_to(user, action).filter(pk=pk).exists():
         raise PermissionDenied
     return obj
 

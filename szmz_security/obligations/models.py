@@ -95,6 +95,17 @@ class Obligation(DepartmentScopedModel):
 
     history = HistoricalRecords(excluded_fields=["next_reminder_at", "last_stage_index"])
     objects = ObligationQuerySet.as_manager()
+    # Need-to-know (#13): a restricted record's deadline, not its title (which quotes the record).
+    restricted_public_fields = (
+        "department",
+        "kind",
+        "clause",
+        "authority",
+        "created_at",
+        "due_at",
+        "state",
+        "met_at",
+    )
 
     class Meta:
         verbose_name = "义务"

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from szmz_security.core.tables import DateTimeColumn
 from szmz_security.core.templatetags.portal import countdown
+from szmz_security.org.access import REDACTED, content_readable
 
 from .models import Notification, Obligation
 
@@ -21,6 +22,13 @@ class ObligationTable(tables.Table):
         fields = ("title", "department", "clause", "authority", "due_at", "remaining", "state")
         attrs = {"class": "table table-hover align-middle"}
         order_by = ("due_at",)
+
+    def render_title(self, record, value):
+        return self.value_title(record, value)
+
+    def value_title(self, record, value):
+        # Need-to-know: a restricted record's obligation quotes its title.
+        return value if content_readable(record) else REDACTED
 
     def render_state(self, record):
         return format_html(

@@ -9,6 +9,14 @@ For a department-owned record and an action ("view", "change", "delete"):
      named people of a restricted (need-to-know) record.
 ``visible_to`` composes the three as one SQL query. A record outside ``visible_to(user, "view")``
 answers 404; one inside it but outside the wanted action answers 403.
+
+Need-to-know (#13) is one more level on top of "view", decided here only: ``visible_to(user,
+"view")`` is a record's *existence* (its dates, deadlines and whether they were met), and
+``content_visible_to(user)`` / ``can_read_content(user, obj)`` its *content* (description, people,
+attachments). An unrestricted record's content is as visible as the record. A restricted record's
+content is read by holders of ``org.read_restricted_content`` (保密办, 安全员) and by explicit
+grantees of the record (guardian "view" rows: the reporter, the named people, a department the
+保密办 shared it with) — not by the global viewers (局领导, 检查员) nor any administrator.
 """
 
 from django.db import models
@@ -18,7 +26,10 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from .models import Department
 
 MANAGE_DEPARTMENT_PERMISSION = "org.manage_department_records"
+READ_RESTRICTED_PERMISSION = "org.read_restricted_content"
 ACTIONS = ("view", "change", "delete")
+# What a reader without content access sees in place of a restricted record's content.
+REDACTED = "（知悉范围受限）"
 
 
 def global_permission(model, action):
@@ -55,6 +66,70 @@ class DepartmentScopedQuerySet(models.QuerySet):
             visible = visible | model._default_manager.filter(pk__in=own.values("pk"))
         return self & visible
 
+    def granted_to(self, user, action="view"):
+        """Records granted to the user or one of their groups (guardian rows only)."""
+        return get_objects_for_user(
+            user,
+            global_permission(self.model, action),
+            klass=self.model,
+            accept_global_perms=False,
+            with_superuser=False,
+        )
+
+    def content_visible_to(self, user):
+        """Records whose content the user may read (the need-to-know level, see the module)."""
+        visible = self.visible_to(user, "view")
+        field = self.model.restricted_field
+        if not field or reads_all_content(user):
+            return visible
+        return visible & (self.model._default_manager.filter(**{field: False}) | self.granted_to(user))
+
+    def with_content_access(self, user):
+        """Annotate each row with ``content_visible``, for lists and exports (no query per row)."""
+        field = self.model.restricted_field
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if not field or reads_all_content(user):
+            return self.annotate(content_visible=models.Value(True, output_field=models.BooleanField()))
+        readable = models.Q(**{field: False}) | models.Q(pk__in=self.granted_to(user).values("pk"))
+        return self.annotate(content_visible=models.ExpressionWrapper(readable, models.BooleanField()))
+
+
+def reads_all_content(user):
+    return user.is_authenticated and user.has_perm(READ_RESTRICTED_PERMISSION)
+
+
+def can_read_content(user, obj):
+    """Whether ``user`` may read ``obj``'s content: its description, people and attachments."""
+    if getattr(obj, "content_visible", None) is not None:
+        return obj.content_visible
+    if not isinstance(obj, DepartmentScopedModel):
+        return True  # no need-to-know level (vendors, rules …): the view rule alone decides
+    if not obj.is_restricted():
+        return can(user, "view", obj)
+    return type(obj).objects.content_visible_to(user).filter(pk=obj.pk).exists()
+
+
+def content_readable(obj):
+    """For a row of ``with_content_access``; a row that was not annotated counts as unreadable
+    when restricted, so a forgotten annotation hides content rather than leaking it."""
+    annotated = getattr(obj, "content_visible", None)
+    return annotated if annotated is not None else not is_restricted(obj)
+
+
+def search_content(queryset, content, public=None):
+    """A text search whose ``content`` condition matches a restricted row only where the user
+    reads its content (else the hit itself would reveal it); ``public`` matches any visible row.
+    Rows come from ``with_content_access`` (the list views and exports)."""
+    if "content_visible" in queryset.query.annotations:
+        content = content & models.Q(content_visible=True)
+    return queryset.filter(content | public if public is not None else content)
+
+
+def is_restricted(obj):
+    """Whether a record is need-to-know; records of models without the notion never are."""
+    return isinstance(obj, DepartmentScopedModel) and obj.is_restricted()
+
 
 class DepartmentScopedModel(models.Model):
     """Base of every department-owned record: a department and the one access rule."""
@@ -65,6 +140,9 @@ class DepartmentScopedModel(models.Model):
 
     # Name of the boolean field that makes a record need-to-know, or None when the model has none.
     restricted_field = "restricted"
+    # What a reader without content access sees of a restricted record (its existence, dates and
+    # deadlines); everything else is content. Models with a restricted field name theirs.
+    restricted_public_fields = ("department",)
     # Detail views of sensitive records are written to the audit log (DESIGN.md §5).
     audit_views = False
 
@@ -111,7 +189,10 @@ __all__ = [
     "DepartmentScopedQuerySet",
     "GroupObjectPermissionBase",
     "UserObjectPermissionBase",
+    "REDACTED",
     "can",
+    "can_read_content",
+    "content_readable",
     "global_permission",
     "grant",
     "revoke",

@@ -60,6 +60,13 @@ class Department(models.Model):
         ordering = ["sort_order", "code"]
         permissions = [
             ("manage_department_records", "管理本部门的记录（处室负责人）"),
+            # Need-to-know (#13): whoever holds it reads every restricted record's content;
+            # everyone else needs a grant on the record (szmz_security/org/access.py).
+            ("read_restricted_content", "阅读知悉范围受限记录的内容（保密办、安全员）"),
+            # Separation of duties (#21): the security administrator's two powers.
+            ("assign_roles", "分配角色（安全管理员）"),
+            ("share_any_record", "在共享页为任何记录授权（安全管理员）"),
+            ("share_restricted_records", "为知悉范围受限的记录授权（保密办）"),
         ]
 
     def __str__(self):

@@ -7,28 +7,14 @@ bureau-wide is listed here as permission patterns ("app_label.codename", fnmatch
 
 Apps that land later add their models; ``sync_roles`` runs after every migrate, so a role's
 patterns pick up the new permissions. It only adds: permissions an administrator granted by
-hand in the admin are left alone.
+hand in the admin are left alone. What each role ends up holding is the least-privilege table in
+README.md ("Separation of duties"), rendered by ``manage.py roles_table`` and compared by a test.
 """
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 DOMAIN_APPS = ("incidents", "assets", "media_control", "audits", "publishing")
-
-# Roles that must sign in with a second factor (TOTP, 等保 L3 identity authentication; issue #13).
-# By code, so that roles defined later (the three administrators of issue #21) are covered by
-# adding nothing else; a code no role uses yet is harmless.
-SECOND_FACTOR_ROLE_CODES = frozenset(
-    {
-        "security_officer",
-        "secrecy_office",
-        "system_administrator",
-        "leadership",
-        "inspector",
-        "security_administrator",
-        "audit_administrator",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -38,10 +24,8 @@ class Role:
     description: str
     permissions: tuple[str, ...] = ()
     admin_site: bool = False  # may open the Django admin (is_staff) when seeded
-
-    @property
-    def requires_second_factor(self):
-        return self.code in SECOND_FACTOR_ROLE_CODES
+    # 等保 L3 identity authentication: privileged roles sign in with a second factor (TOTP, #13).
+    requires_second_factor: bool = False
 
 
 STAFF = Role(
@@ -78,7 +62,9 @@ SECURITY_OFFICER = Role(
         "auditlog.view_auditevent",
         "auditlog.view_auditpurge",
         "compliance.*",
+        "org.read_restricted_content",
     ),
+    requires_second_factor=True,
 )
 INFORMATION_OFFICER = Role(
     "information_officer",
@@ -101,6 +87,7 @@ LEADERSHIP = Role(
     "审定重大发布，接收逾期升级通知；可查看全局记录。",
     tuple(f"{app}.view_*" for app in DOMAIN_APPS)
     + ("obligations.view_obligation", "publishing.approve_*", "compliance.view_*"),
+    requires_second_factor=True,
 )
 SECRECY_OFFICE = Role(
     "secrecy_office",
@@ -114,15 +101,62 @@ SECRECY_OFFICE = Role(
         "media_control.*",
         "obligations.view_obligation",
         "obligations.change_obligation",
+        "org.read_restricted_content",
+        "org.share_restricted_records",
     ),
+    requires_second_factor=True,
 )
+# 三员分立 (issue #21, GB/T 22239-2019 L3 安全管理中心): three administrators, least privilege
+# each. None reads business records; none assigns its own roles (org/roles_admin.py refuses it).
 SYSTEM_ADMINISTRATOR = Role(
     "system_administrator",
     "系统管理员",
-    "配置部门、人员、角色与系统参数。",
-    ("*",),
+    "部门、账户（新建、停用、重置密码或第二因素）、系统参数与定时任务；不看业务内容，不分配角色，不看审计日志。",
+    (
+        "org.add_department",
+        "org.change_department",
+        "org.view_department",
+        "org.add_staffprofile",
+        "org.change_staffprofile",
+        "org.view_staffprofile",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "accounts.reset_second_factor",
+        "django_celery_beat.*",
+    ),
     admin_site=True,
+    requires_second_factor=True,
 )
+SECURITY_ADMINISTRATOR = Role(
+    "security_administrator",
+    "安全管理员",
+    "角色分配、任何记录的授权（共享页）、知悉范围、密码与第二因素策略、敏感词库；"
+    "受限记录的内容须像他人一样获得授权，不能修改自己的角色。",
+    (
+        "org.assign_roles",
+        "org.share_any_record",
+        "org.view_department",
+        "org.view_staffprofile",
+        "auth.view_user",
+        "publishing.add_sensitiveword",
+        "publishing.change_sensitiveword",
+        "publishing.delete_sensitiveword",
+        "publishing.view_sensitiveword",
+        "publishing.view_wordlistversion",
+    ),
+    admin_site=True,
+    requires_second_factor=True,
+)
+AUDIT_ADMINISTRATOR = Role(
+    "audit_administrator",
+    "审计管理员",
+    "查阅、检索、导出审计日志与日志链校验结果；别无其他权限。",
+    ("auditlog.view_*",),
+    admin_site=True,
+    requires_second_factor=True,
+)
+ADMINISTRATOR_ROLES = (SYSTEM_ADMINISTRATOR, SECURITY_ADMINISTRATOR, AUDIT_ADMINISTRATOR)
 INSPECTOR = Role(
     "inspector",
     "检查员",
@@ -134,6 +168,7 @@ INSPECTOR = Role(
         "auditlog.view_*",
         "compliance.view_*",
     ),
+    requires_second_factor=True,
 )
 
 ROLES = (
@@ -143,9 +178,13 @@ ROLES = (
     INFORMATION_OFFICER,
     LEADERSHIP,
     SECRECY_OFFICE,
-    SYSTEM_ADMINISTRATOR,
     INSPECTOR,
+    SYSTEM_ADMINISTRATOR,
+    SECURITY_ADMINISTRATOR,
+    AUDIT_ADMINISTRATOR,
 )
+# Roles that must sign in with a second factor, by code.
+SECOND_FACTOR_ROLE_CODES = frozenset(role.code for role in ROLES if role.requires_second_factor)
 ROLES_BY_CODE = {role.code: role for role in ROLES}
 ROLE_NAMES = {role.name for role in ROLES}
 

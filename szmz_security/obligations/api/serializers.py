@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from szmz_security.core.api import ContentRedactionMixin
+
 from ..models import Notification, Obligation
 
 
-class ObligationSerializer(serializers.ModelSerializer):
+class ObligationSerializer(ContentRedactionMixin, serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     subject_type = serializers.SlugRelatedField(slug_field="model", read_only=True)
 
@@ -27,6 +29,7 @@ class ObligationSerializer(serializers.ModelSerializer):
             "waived_reason",
         ]
         read_only_fields = fields
+        public_fields = ["overdue", "subject_type", "subject_id"]
 
     def get_overdue(self, obligation) -> bool:
         return obligation.is_overdue()
