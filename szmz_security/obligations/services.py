@@ -256,8 +256,11 @@ def _message(obligation, stage, now):
         timing = f"已于 {due} 到期，逾期 {hours} 小时" if hours else f"已于 {due} 到期"
     else:
         timing = f"截止时间 {due}"
-    title = f"【{stage.label}】{obligation.title}"
-    body = f"{obligation.title}\n依据：{obligation.clause}\n{timing}。"
+    # A restricted obligation's title quotes its record (a leak's subject): notifications and
+    # e-mails reach escalation roles without the right to read it, so they name only the deadline.
+    what = f"知悉范围受限事项（待办 #{obligation.pk}）" if obligation.restricted else obligation.title
+    title = f"【{stage.label}】{what}"
+    body = f"{what}\n依据：{obligation.clause}\n{timing}。"
     if obligation.authority:
         body += f"\n报送对象：{obligation.authority}"
     return title, body

@@ -289,6 +289,23 @@ def test_a_restricted_obligation_is_not_announced_to_the_department_head(departm
     assert to({"secrecy", "staff", "leader"}, "escalation") <= received()
 
 
+def test_a_restricted_obligation_is_announced_without_its_title(department, people, mailoutbox):
+    """Leadership is escalated a leak's deadline but may not read the leak: neither the bell nor
+    the e-mail quotes the record."""
+    with time_machine.travel(T0, tick=False) as clock:
+        obligation = make_obligation(
+            department, restricted=True, notify_roles=["secrecy_office"], title="泄密事件：某处室U盘丢失"
+        )
+        clock.move_to(T0 + timedelta(hours=25))
+        services.sweep()
+        services.deliver_email()
+
+    escalation = Notification.objects.get(recipient=people["leader"], stage="escalation")
+    assert escalation.title == f"【逾期升级】知悉范围受限事项（待办 #{obligation.pk}）"
+    assert "U盘" not in escalation.body and "逾期 1 小时" in escalation.body
+    assert mailoutbox and not any("U盘" in mail.subject + mail.body for mail in mailoutbox)
+
+
 def test_an_unrestricted_obligation_reaches_only_its_own_department_head(department, people):
     make_obligation(department)
     services.sweep()
