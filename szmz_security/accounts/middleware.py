@@ -46,6 +46,13 @@ def is_api(request):
     return match is not None and "api" in match.namespaces
 
 
+def stamp_activity(sender, request, user, **kwargs):
+    """Signing in is activity: the first request after it then writes no session (so every
+    request of a page costs the same queries)."""
+    if hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = time.time()
+
+
 class IdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

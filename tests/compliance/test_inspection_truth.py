@@ -104,8 +104,8 @@ def test_a_past_period_is_evaluated_at_its_end():
         since, as_of = reports.period_bounds(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
     assert since == at(2026, 1, 1) and as_of.date() == datetime.date(2026, 3, 31)
     assert (as_of.hour, as_of.minute) == (23, 59)
-    # The hook for the audit log's chain verification prints nothing until it is provided.
-    assert reports.audit_chain_summary(None, as_of) is None
+    # No verification of the audit log's chain had been made by then: the PDF says so.
+    assert "尚未进行校验" in reports.audit_chain_summary(None, as_of)
     assert Clause.objects.filter(framework__code="csl", code="21.3").exists()
 
 
