@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from szmz_security.core.api import DepartmentScopedSerializer
+from szmz_security.core.api import DepartmentScopedSerializer, ModelSerializer
 from szmz_security.core.choices import NetworkZone
 from szmz_security.org.models import Department
 
@@ -102,7 +102,7 @@ class SubnetSerializer(DepartmentScopedSerializer):
         fields = ["id", "cidr", "name", "zone", "department", "vlan", "gateway", "note", "assignment_count"]
 
 
-class IPAssignmentSerializer(serializers.ModelSerializer):
+class IPAssignmentSerializer(ModelSerializer):
     """``ip`` and ``mac`` in any notation (stored normalised), ``asset``, ``zone``; the subnet and
     the department follow from the address."""
 
@@ -140,7 +140,7 @@ class IPAssignmentSerializer(serializers.ModelSerializer):
 # --- the IP/MAC reconciliation --------------------------------------------------------------------
 
 
-class ReconciliationItemSerializer(serializers.ModelSerializer):
+class ReconciliationItemSerializer(ModelSerializer):
     class Meta:
         model = ReconciliationItem
         fields = [
@@ -162,7 +162,7 @@ class ReconciliationItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReconciliationSerializer(serializers.ModelSerializer):
+class ReconciliationSerializer(ModelSerializer):
     progress_percent = serializers.IntegerField(read_only=True, label="进度（%）")
     item_count = serializers.IntegerField(read_only=True, label="差异")
     open_count = serializers.IntegerField(read_only=True, label="待处理")

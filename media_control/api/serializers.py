@@ -4,7 +4,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from szmz_security.core.api import DepartmentScopedSerializer
+from szmz_security.core.api import DepartmentScopedSerializer, ModelSerializer
 
 from ..models import Checkout, Medium
 
@@ -64,7 +64,7 @@ class MediumSerializer(DepartmentScopedSerializer):
         return value
 
 
-class CheckoutSerializer(serializers.ModelSerializer):
+class CheckoutSerializer(ModelSerializer):
     requester = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
