@@ -66,6 +66,9 @@ class MediumSerializer(DepartmentScopedSerializer):
 
 class CheckoutSerializer(ModelSerializer):
     requester = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Blank until the medium comes back; DRF drops allow_blank from a read-only field, so the
+    # schema would otherwise promise one of the three conditions.
+    condition = serializers.ChoiceField(choices=Checkout.Condition.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Checkout
