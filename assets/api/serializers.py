@@ -14,6 +14,7 @@ from szmz_security.core.choices import NetworkZone
 from szmz_security.org.models import Department
 
 from ..models import Asset, IPAssignment, MachineRoom, Reconciliation, ReconciliationItem, Subnet
+from ..network import normalise_ip
 
 # --- the register and the machine room ------------------------------------------------------------
 
@@ -129,6 +130,14 @@ class IPAssignmentSerializer(ModelSerializer):
             "assigned_at",
         ]
         read_only_fields = ["assigned_at"]
+
+    def validate_ip(self, value):
+        # Normalised here, before the unique-together check queries the database with it: a
+        # malformed address there is a failed SQL statement on PostgreSQL, not a 400.
+        try:
+            return normalise_ip(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
     def validate_asset(self, asset):
         user = self.context["request"].user

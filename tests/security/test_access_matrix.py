@@ -55,6 +55,10 @@ def url_for(route, expectation, world):
             return reverse(route.key, args=["1"] * pattern.regex.groups)
         return reverse(route.key, kwargs={n: "auth" if n == "app_label" else "1" for n in names})
     if expectation.record is None:
+        assert not pattern.regex.groups, (
+            f"{route.key} takes URL kwargs: name the record that fills them in tests/access_matrix.py, "
+            'e.g. view("incident") or signed_in("vendor") (records: tests/security/world.py)'
+        )
         return reverse(route.key)
     # Only the kwargs the pattern takes: a route may be decided by a record it does not name.
     accepted = set(pattern.regex.groupindex)
