@@ -1,7 +1,6 @@
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from szmz_security.core.tables import DateTimeColumn
 from szmz_security.org.models import display_name
@@ -205,7 +204,7 @@ class OfficerAppointmentTable(tables.Table):
 
     def render_status(self, record):
         if record.is_current():
-            return mark_safe('<span class="badge text-bg-success">在任</span>')
+            return format_html('<span class="badge text-bg-success">{}</span>', "在任")
         return format_html('<span class="badge text-bg-secondary">{}</span>', self.value_status(record))
 
     def value_status(self, record):
@@ -270,7 +269,7 @@ class LogSourceTable(tables.Table):
     def render_flags(self, record):
         flags = governance.log_source_flags(record)
         if not flags:
-            return mark_safe('<span class="badge text-bg-success">正常</span>')
+            return format_html('<span class="badge text-bg-success">{}</span>', "正常")
         return format_html(
             '<span class="badge text-bg-warning" data-testid="log-flag">{}</span>', "；".join(flags)
         )

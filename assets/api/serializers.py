@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from szmz_security.core.api import DepartmentScopedSerializer
+from szmz_security.core.api import DepartmentScopedSerializer, ModelSerializer
 from szmz_security.core.choices import NetworkZone
 from szmz_security.core.validators import validate_plausible_date
 from szmz_security.org.models import Department
 
 from ..models import Asset, IPAssignment, MachineRoom, Reconciliation, ReconciliationItem, Subnet
+from ..network import normalise_ip
 
 # --- the register and the machine room ------------------------------------------------------------
 
@@ -103,7 +104,7 @@ class SubnetSerializer(DepartmentScopedSerializer):
         fields = ["id", "cidr", "name", "zone", "department", "vlan", "gateway", "note", "assignment_count"]
 
 
-class IPAssignmentSerializer(serializers.ModelSerializer):
+class IPAssignmentSerializer(ModelSerializer):
     """``ip`` and ``mac`` in any notation (stored normalised), ``asset``, ``zone``; the subnet and
     the department follow from the address."""
 
@@ -131,6 +132,14 @@ class IPAssignmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["assigned_at"]
 
+    def validate_ip(self, value):
+        # Normalised here, before the unique-together check queries the database with it: a
+        # malformed address there is a failed SQL statement on PostgreSQL, not a 400.
+        try:
+            return normalise_ip(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
     def validate_asset(self, asset):
         user = self.context["request"].user
         if asset is not None and not Asset.objects.visible_to(user, "view").filter(pk=asset.pk).exists():
@@ -141,7 +150,7 @@ class IPAssignmentSerializer(serializers.ModelSerializer):
 # --- the IP/MAC reconciliation --------------------------------------------------------------------
 
 
-class ReconciliationItemSerializer(serializers.ModelSerializer):
+class ReconciliationItemSerializer(ModelSerializer):
     class Meta:
         model = ReconciliationItem
         fields = [
@@ -163,7 +172,7 @@ class ReconciliationItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReconciliationSerializer(serializers.ModelSerializer):
+class ReconciliationSerializer(ModelSerializer):
     processed_rows = serializers.IntegerField(read_only=True, label="已比对")
     progress_percent = serializers.IntegerField(read_only=True, label="进度（%）")
     item_count = serializers.IntegerField(read_only=True, label="差异")

@@ -13,7 +13,7 @@ owes) is for handlers only.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from szmz_security.core.api import DepartmentScopedSerializer
+from szmz_security.core.api import DepartmentScopedSerializer, ModelSerializer
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import REDACTED, can_read_content
 from szmz_security.org.models import Department
@@ -27,7 +27,7 @@ GRADE_HELP = (
 )
 
 
-class IncidentObligationSerializer(serializers.ModelSerializer):
+class IncidentObligationSerializer(ModelSerializer):
     """A report (or corrective action) the incident owes, with its deadline."""
 
     overdue = serializers.SerializerMethodField()

@@ -4,7 +4,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from szmz_security.core.api import DepartmentScopedSerializer
+from szmz_security.core.api import DepartmentScopedSerializer, ModelSerializer
 
 from ..models import Checkout, Medium
 
@@ -64,8 +64,11 @@ class MediumSerializer(DepartmentScopedSerializer):
         return value
 
 
-class CheckoutSerializer(serializers.ModelSerializer):
+class CheckoutSerializer(ModelSerializer):
     requester = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Blank until the medium comes back; DRF drops allow_blank from a read-only field, so the
+    # schema would otherwise promise one of the three conditions.
+    condition = serializers.ChoiceField(choices=Checkout.Condition.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Checkout

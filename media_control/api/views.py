@@ -59,13 +59,17 @@ class MediumViewSet(DepartmentScopedViewSet):
         except DjangoValidationError as error:
             raise Conflict("；".join(error.messages)) from error
 
-    @extend_schema(request=CheckoutSerializer, responses=CheckoutSerializer, summary="借用记录 / 申请借用")
+    # GET is a page of check-outs like every other list (the schema says so), POST one request.
+    @extend_schema(methods=["GET"], responses=CheckoutSerializer(many=True), summary="借用记录")
+    @extend_schema(
+        methods=["POST"], request=CheckoutSerializer, responses={201: CheckoutSerializer}, summary="申请借用"
+    )
     @action(detail=True, methods=["get", "post"])
     def checkouts(self, request, pk=None):
         medium = self.get_object()
         if request.method == "GET":
-            rows = medium.checkouts.order_by("-created_at", "-pk")
-            return Response(CheckoutSerializer(rows, many=True).data)
+            page = self.paginate_queryset(medium.checkouts.order_by("-created_at", "-pk"))
+            return self.get_paginated_response(CheckoutSerializer(page, many=True).data)
         body = CheckoutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -142,6 +142,7 @@ def api_token(request):
 
 
 @never_cache
+@login_required
 @permission_required("accounts.reset_second_factor", raise_exception=True)
 def otp_admin(request):
     """Who has enrolled, for the administrators who reset a lost phone."""
@@ -163,6 +164,7 @@ def otp_admin(request):
 
 
 @require_POST
+@login_required
 @permission_required("accounts.reset_second_factor", raise_exception=True)
 def otp_reset(request, pk):
     target = get_object_or_404(User, pk=pk)

@@ -7,13 +7,16 @@ may see but whose content they may not read (need-to-know, org/access.py) comes 
 field outside the model's ``restricted_public_fields`` redacted.
 """
 
+from datetime import UTC
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from rest_framework import permissions, serializers, viewsets
+from django.db import models
+from rest_framework import ISO_8601, permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
@@ -62,7 +65,30 @@ class ContentRedactionMixin:
         return data
 
 
-class DepartmentScopedSerializer(ContentRedactionMixin, serializers.ModelSerializer):
+class DateTimeField(serializers.DateTimeField):
+    """ISO 8601 in the bureau's time zone, as DRF writes it, except for an instant whose local
+    offset is not whole minutes: Asia/Shanghai before 1901 is local mean time, +08:05:43, which
+    RFC 3339 (the schema's ``date-time``) cannot express. Such an instant is written in UTC."""
+
+    def to_representation(self, value):
+        output_format = getattr(self, "format", api_settings.DATETIME_FORMAT)
+        if value and not isinstance(value, str) and output_format and output_format.lower() == ISO_8601:
+            offset = self.enforce_timezone(value).utcoffset()
+            if offset is not None and offset.total_seconds() % 60:
+                return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of every API model serializer: model date-times become :class:`DateTimeField`."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
+
+
+class DepartmentScopedSerializer(ContentRedactionMixin, ModelSerializer):
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.filter(is_active=True), label="所属部门"
     )

@@ -288,13 +288,13 @@ def _save_bookkeeping(rows):
         if connection.vendor == "postgresql":
             values = ", ".join(["(%s, %s, %s::timestamptz)"] * len(params))
             cursor.execute(
-                f"UPDATE {table} SET {index_column} = v.stage_index, {when_column} = v.next_at "
+                f"UPDATE {table} SET {index_column} = v.stage_index, {when_column} = v.next_at "  # nosec B608 # quoted names from the model's _meta, values are parameters
                 f"FROM (VALUES {values}) AS v(id, stage_index, next_at) WHERE {table}.{pk} = v.id",
                 [value for row in params for value in row],
             )
         else:
             cursor.executemany(
-                f"UPDATE {table} SET {index_column} = %s, {when_column} = %s WHERE {pk} = %s",
+                f"UPDATE {table} SET {index_column} = %s, {when_column} = %s WHERE {pk} = %s",  # nosec B608 # quoted names from the model's _meta, values are parameters
                 [(*values, row_pk) for row_pk, *values in params],
             )
 

@@ -477,4 +477,6 @@ def test_api_checkouts(client, staff, medium):
         content_type="application/json",
     )
     assert response.status_code == 201 and response.json()["state"] == "pending_head"
-    assert [row["id"] for row in client.get(url).json()] == [Checkout.objects.get().pk]
+    listing = client.get(url).json()
+    assert listing["count"] == 1
+    assert [row["id"] for row in listing["results"]] == [Checkout.objects.get().pk]

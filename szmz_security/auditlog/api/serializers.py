@@ -1,9 +1,9 @@
-from rest_framework import serializers
+from szmz_security.core.api import ModelSerializer
 
 from ..models import AuditEvent
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [

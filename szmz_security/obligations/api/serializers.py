@@ -1,13 +1,14 @@
 from rest_framework import serializers
 
-from szmz_security.core.api import ContentRedactionMixin
+from szmz_security.core.api import ContentRedactionMixin, ModelSerializer
 
 from ..models import Notification, Obligation
 
 
-class ObligationSerializer(ContentRedactionMixin, serializers.ModelSerializer):
+class ObligationSerializer(ContentRedactionMixin, ModelSerializer):
     overdue = serializers.SerializerMethodField()
-    subject_type = serializers.SlugRelatedField(slug_field="model", read_only=True)
+    # Null for an obligation about no particular record (the schema says nullable).
+    subject_type = serializers.SlugRelatedField(slug_field="model", read_only=True, allow_null=True)
 
     class Meta:
         model = Obligation
@@ -35,7 +36,7 @@ class ObligationSerializer(ContentRedactionMixin, serializers.ModelSerializer):
         return obligation.is_overdue()
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "title", "body", "url", "level", "created_at", "read_at"]

@@ -2,17 +2,19 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from szmz_security.core.api import ModelSerializer
+
 from ..models import Department, display_name
 from ..roles import ROLES
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "code", "name", "kind", "parent", "is_active"]
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     name = serializers.SerializerMethodField()
     departments = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
