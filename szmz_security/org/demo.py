@@ -27,7 +27,7 @@ DEMO_TOTP_KEY = "535a4d5a2d64656d6f2d544f54502d3230323621"
 DEMO_USERS = [
     # 三员分立 (#21): one account per administrator; the security and audit administrators belong
     # to no department, so they see no department's records by membership.
-    ("sysadmin", "周明", "系统管理员", ["system_administrator", "staff"], ["XXZX"]),
+    ("sysadmin", "周明", "系统管理员", ["system_administrator"], []),
     ("secadmin", "郑安", "安全管理员", ["security_administrator"], []),
     ("auditor", "何审", "审计管理员", ["audit_administrator"], []),
     ("officer", "陈安", "专职安全员", ["security_officer", "staff"], ["XXZX"]),

@@ -23,7 +23,7 @@ from szmz_security.accounts.services import demo_totp_device
 from szmz_security.obligations.services import create_obligation, meet
 from szmz_security.org.demo import DEMO_PASSWORD, DEMO_USERS, DEPARTMENTS
 from szmz_security.org.models import Department, StaffProfile
-from szmz_security.org.roles import ROLES_BY_CODE
+from szmz_security.org.roles import ROLES, ROLES_BY_CODE
 
 
 class Command(BaseCommand):
@@ -196,8 +196,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "  head.<部门代码> / staff.<部门代码>：每个部门的负责人与职员，如 head.xxzx、staff.bgs"
         )
+        privileged = "、".join(role.name for role in ROLES if role.requires_second_factor)
         self.stdout.write(
-            "安全员、保密办、系统管理员、局领导、检查员须输入动态口令 / these roles need a TOTP code:\n"
+            f"{privileged}须输入动态口令 / these roles need a TOTP code:\n"
             "  身份验证器密钥 / authenticator key: KNNE2WRNMRSW23ZNKRHVIUBNGIYDENRB\n"
             "  或运行 / or run: python manage.py demo_totp <用户名>"
         )
