@@ -90,6 +90,8 @@ class Incident(DepartmentScopedModel):
     closed_at = models.DateTimeField("结案时间", null=True, blank=True)
 
     restricted = models.BooleanField("知悉范围受限", default=False, editable=False)
+    # Marked need-to-know by the security administrator (#21), on top of what the record implies.
+    need_to_know_marked = models.BooleanField("经标记知悉范围受限", default=False, editable=False)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="报告人", on_delete=models.PROTECT, related_name="+"
     )
@@ -132,9 +134,13 @@ class Incident(DepartmentScopedModel):
 
     def save(self, *args, **kwargs):
         # A secret leak is need-to-know from the moment it is filed (chapter 3 §5).
-        if self.secret_leak:
+        if self.secret_leak or self.need_to_know_marked:
             self.restricted = True
         super().save(*args, **kwargs)
+
+    def implied_restricted(self):
+        """Need-to-know by what the record is, whatever the marking says (a secret leak)."""
+        return self.secret_leak
 
     @property
     def minimum_grade(self):

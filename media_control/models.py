@@ -139,6 +139,8 @@ class Medium(DepartmentScopedModel):
     registered_on = models.DateField("登记日期", default=timezone.localdate, validators=[validate_happened])
     note = models.TextField("备注", blank=True)
     restricted = models.BooleanField("知悉范围受限", default=False, editable=False)
+    # Marked need-to-know by the security administrator (#21), on top of the classification.
+    need_to_know_marked = models.BooleanField("经标记知悉范围受限", default=False, editable=False)
     incident = models.ForeignKey(
         "incidents.Incident",
         verbose_name="遗失事件",
@@ -234,6 +236,10 @@ class Medium(DepartmentScopedModel):
     def stored_status(self):
         return Medium.objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
+    def implied_restricted(self):
+        """Need-to-know by what the medium is, whatever the marking says (classified)."""
+        return self.is_classified
+
     def save(self, *args, **kwargs):
         previous = None
         if self.pk:
@@ -241,7 +247,7 @@ class Medium(DepartmentScopedModel):
             if previous and previous["status"] == self.Status.DESTROYED:
                 # The guard of last resort: forms, the API, services and the admin all end here.
                 raise ValidationError(DESTROYED_MESSAGE)
-        self.restricted = self.is_classified
+        self.restricted = self.is_classified or self.need_to_know_marked
         if not self.number:
             from .services import next_number
 

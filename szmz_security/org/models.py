@@ -67,6 +67,7 @@ class Department(models.Model):
             ("assign_roles", "分配角色（安全管理员）"),
             ("share_any_record", "在共享页为任何记录授权（安全管理员）"),
             ("share_restricted_records", "为知悉范围受限的记录授权（保密办）"),
+            ("mark_need_to_know", "标记或取消标记记录的知悉范围（安全管理员）"),
         ]
 
     def __str__(self):

@@ -136,6 +136,7 @@ SECURITY_ADMINISTRATOR = Role(
     (
         "org.assign_roles",
         "org.share_any_record",
+        "org.mark_need_to_know",
         "org.view_department",
         "org.view_staffprofile",
         "auth.view_user",

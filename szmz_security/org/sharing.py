@@ -140,3 +140,34 @@ def unshare(actor, obj, grantee, *, request=None):
     with transaction.atomic():
         revoke("view", _who(grantee), obj)
         _log(actor, obj, "revoke", grantee, request)
+
+
+MARK_PERMISSION = "org.mark_need_to_know"
+
+
+def may_mark(user, obj):
+    """The security administrator marks records need-to-know (or lifts its own marking)."""
+    return user.is_authenticated and user.has_perm(MARK_PERMISSION) and hasattr(obj, "need_to_know_marked")
+
+
+def mark_need_to_know(actor, obj, marked, *, request=None):
+    """Mark ``obj`` need-to-know, or lift the marking. What the record itself implies (a secret
+    leak, a classified medium) stays restricted: only a marking can be lifted."""
+    if not may_mark(actor, obj):
+        raise PermissionDenied("您没有权限标记该记录的知悉范围。")
+    if not marked and obj.implied_restricted():
+        raise ValidationError("该记录本身属于知悉范围受限（泄密事件或涉密介质），不能取消。")
+    if obj.need_to_know_marked == marked:
+        return
+    with transaction.atomic():
+        obj.need_to_know_marked = marked
+        obj.restricted = marked or obj.implied_restricted()
+        obj._change_reason = "标记为知悉范围受限" if marked else "取消知悉范围受限标记"
+        obj.save()
+        record(
+            AuditEvent.Kind.PERMISSION,
+            request=request,
+            user=actor,
+            obj=obj,
+            action="mark" if marked else "unmark",
+        )

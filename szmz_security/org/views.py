@@ -74,8 +74,9 @@ class SharingView(LoginRequiredMixin, TemplateView):
             self.model._default_manager.select_related("department"), pk=kwargs["pk"]
         )
         self.may_share = sharing.may_share(request.user, self.object)
+        self.may_mark = sharing.may_mark(request.user, self.object)
         self.content_visible = can_read_content(request.user, self.object)
-        if not self.may_share and not self.content_visible:
+        if not (self.may_share or self.may_mark or self.content_visible):
             if not self.model.objects.visible_to(request.user).filter(pk=self.object.pk).exists():
                 raise Http404
             raise PermissionDenied("您没有权限查看该记录的授权情况。")
@@ -90,6 +91,7 @@ class SharingView(LoginRequiredMixin, TemplateView):
             object_label=str(self.object) if self.content_visible else f"#{self.object.pk}",
             content_visible=self.content_visible,
             may_share=self.may_share,
+            may_mark=self.may_mark,
             rows=sharing.who_can_see(self.object),
             grants=sharing.grants_of(self.object) if self.may_share else [],
             form=form or GrantForm(),
@@ -99,6 +101,16 @@ class SharingView(LoginRequiredMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if "need_to_know" in request.POST:
+            try:
+                sharing.mark_need_to_know(
+                    request.user, self.object, request.POST["need_to_know"] == "1", request=request
+                )
+            except ValidationError as error:
+                messages.error(request, "；".join(error.messages))
+            else:
+                messages.success(request, "已更新知悉范围标记。")
+            return HttpResponseRedirect(request.path)
         if not self.may_share:
             raise PermissionDenied("您没有权限为该记录授权。")
         if "revoke" in request.POST:
