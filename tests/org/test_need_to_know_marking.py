@@ -69,3 +69,18 @@ def test_only_the_security_administrator_marks(client, department, staff, head, 
         incident.refresh_from_db()
         assert not incident.restricted, user.username
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.PERMISSION, detail__action="mark").exists()
+
+
+def test_a_marked_medium_is_need_to_know_and_a_classified_one_stays(client, secadmin, department, staff):
+    from tests.media_control.factories import MediumFactory
+
+    ordinary = MediumFactory(department=department)
+    classified = MediumFactory(department=department, classified=True)
+    client.force_login(secadmin)
+    client.post(reverse("org:sharing", args=["media_control.medium", ordinary.pk]), {"need_to_know": "1"})
+    client.post(reverse("org:sharing", args=["media_control.medium", classified.pk]), {"need_to_know": "0"})
+
+    ordinary.refresh_from_db()
+    classified.refresh_from_db()
+    assert ordinary.restricted and not can_read_content(staff, ordinary)
+    assert classified.restricted
