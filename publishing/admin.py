@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from szmz_security.core.admin import ReadOnlyAdminMixin
 from szmz_security.core.uploads import check_upload
 
 from . import wordfilter
@@ -173,14 +174,5 @@ class SensitiveWordAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WordListVersion)
-class WordListVersionAdmin(admin.ModelAdmin):
+class WordListVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("version", "changed_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from szmz_security.core.admin import ReadOnlyAdminMixin
+
 from .models import PasswordHistory
 
 # django-otp's own device admins show a user's secret as a QR code and delete devices without an
@@ -11,7 +13,7 @@ admin.site.unregister(StaticDevice)
 
 
 @admin.register(PasswordHistory)
-class PasswordHistoryAdmin(admin.ModelAdmin):
+class PasswordHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Evidence of password changes (5 §4 / 6 §8): read-only, hashes not shown."""
 
     list_display = ("user", "changed_at")
@@ -20,12 +22,3 @@ class PasswordHistoryAdmin(admin.ModelAdmin):
     date_hierarchy = "changed_at"
     fields = ("user", "changed_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

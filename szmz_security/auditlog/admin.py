@@ -1,19 +1,12 @@
 from django.contrib import admin
 
+from szmz_security.core.admin import ReadOnlyAdminMixin
+
 from .models import AuditChainVerification, AuditEvent, AuditPurge
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log cannot be changed or deleted by hand (等保 2.0 audit protection)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEvent)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from szmz_security.core.admin import ReadOnlyAdminMixin
+
 from .models import Job
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: jobs change only through the worker and the stale sweep (services.py)."""
 
     list_display = (
@@ -21,12 +23,3 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state")
     list_select_related = ("requested_by",)
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
