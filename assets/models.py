@@ -27,9 +27,8 @@ from szmz_security.jobs.models import Job, latest_job
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
-    GroupObjectPermissionBase,
-    UserObjectPermissionBase,
 )
+from szmz_security.org.permissions import object_permission_models
 
 from .network import normalise_ip, normalise_mac, parse_network
 
@@ -148,12 +147,7 @@ class Asset(DepartmentScopedModel):
             raise ValidationError(errors)
 
 
-class AssetUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Asset, on_delete=models.CASCADE)
-
-
-class AssetGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Asset, on_delete=models.CASCADE)
+AssetUserObjectPermission, AssetGroupObjectPermission = object_permission_models(Asset)
 
 
 def import_file_path(instance, filename):
@@ -273,12 +267,7 @@ class Subnet(DepartmentScopedModel):
             raise ValidationError(errors)
 
 
-class SubnetUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Subnet, on_delete=models.CASCADE)
-
-
-class SubnetGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Subnet, on_delete=models.CASCADE)
+SubnetUserObjectPermission, SubnetGroupObjectPermission = object_permission_models(Subnet)
 
 
 class MacAddress(DepartmentScopedModel):
@@ -317,12 +306,7 @@ class MacAddress(DepartmentScopedModel):
             raise ValidationError({"mac": f"MAC {self} 已登记在资产 {other.asset.number} 上。"})
 
 
-class MacAddressUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(MacAddress, on_delete=models.CASCADE)
-
-
-class MacAddressGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(MacAddress, on_delete=models.CASCADE)
+MacAddressUserObjectPermission, MacAddressGroupObjectPermission = object_permission_models(MacAddress)
 
 
 class IPAssignment(DepartmentScopedModel):
@@ -406,12 +390,7 @@ class IPAssignment(DepartmentScopedModel):
             raise ValidationError(errors)
 
 
-class IPAssignmentUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(IPAssignment, on_delete=models.CASCADE)
-
-
-class IPAssignmentGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(IPAssignment, on_delete=models.CASCADE)
+IPAssignmentUserObjectPermission, IPAssignmentGroupObjectPermission = object_permission_models(IPAssignment)
 
 
 # --- Monthly reconciliation (7 §1) --------------------------------------------------------------
@@ -498,12 +477,9 @@ class Reconciliation(DepartmentScopedModel):
         return 100 if self.state != self.State.PENDING or self.job is None else self.job.percent
 
 
-class ReconciliationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Reconciliation, on_delete=models.CASCADE)
-
-
-class ReconciliationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Reconciliation, on_delete=models.CASCADE)
+ReconciliationUserObjectPermission, ReconciliationGroupObjectPermission = object_permission_models(
+    Reconciliation
+)
 
 
 class ReconciliationItem(models.Model):
@@ -610,12 +586,7 @@ class MachineRoom(DepartmentScopedModel):
         return reverse("assets:machineroom", args=[self.pk])
 
 
-class MachineRoomUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(MachineRoom, on_delete=models.CASCADE)
-
-
-class MachineRoomGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(MachineRoom, on_delete=models.CASCADE)
+MachineRoomUserObjectPermission, MachineRoomGroupObjectPermission = object_permission_models(MachineRoom)
 
 
 class RoomAccess(models.Model):

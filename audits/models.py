@@ -22,10 +22,9 @@ from szmz_security.core.validators import MAX_DAYS, validate_happened, validate_
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
-    GroupObjectPermissionBase,
-    UserObjectPermissionBase,
 )
 from szmz_security.org.models import Department
+from szmz_security.org.permissions import object_permission_models
 
 
 def report_path(instance, filename):
@@ -86,12 +85,9 @@ class QuarterlyReview(DepartmentScopedModel):
         return self.signed_off_at is not None
 
 
-class QuarterlyReviewUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(QuarterlyReview, on_delete=models.CASCADE)
-
-
-class QuarterlyReviewGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(QuarterlyReview, on_delete=models.CASCADE)
+QuarterlyReviewUserObjectPermission, QuarterlyReviewGroupObjectPermission = object_permission_models(
+    QuarterlyReview
+)
 
 
 class ReviewItem(models.Model):
@@ -248,12 +244,9 @@ class ExternalAssessment(DepartmentScopedModel):
         return reverse("audits:externalassessment", args=[self.pk])
 
 
-class ExternalAssessmentUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(ExternalAssessment, on_delete=models.CASCADE)
-
-
-class ExternalAssessmentGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(ExternalAssessment, on_delete=models.CASCADE)
+ExternalAssessmentUserObjectPermission, ExternalAssessmentGroupObjectPermission = object_permission_models(
+    ExternalAssessment
+)
 
 
 # --- findings (quarterly) and improvement items (external) -----------------------------------------
@@ -381,12 +374,7 @@ class Project(DepartmentScopedModel):
         }[self.state]
 
 
-class ProjectUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
-
-
-class ProjectGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+ProjectUserObjectPermission, ProjectGroupObjectPermission = object_permission_models(Project)
 
 
 class RiskEstimate(models.Model):
@@ -565,12 +553,7 @@ class Risk(DepartmentScopedModel):
         return self.acceptance_expires is not None and self.acceptance_expires >= today
 
 
-class RiskUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Risk, on_delete=models.CASCADE)
-
-
-class RiskGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Risk, on_delete=models.CASCADE)
+RiskUserObjectPermission, RiskGroupObjectPermission = object_permission_models(Risk)
 
 
 # === governance records (chapters 2, 3, 5, 7, 8, 9) ================================================
@@ -616,12 +599,9 @@ class OfficerAppointment(DepartmentScopedModel):
         return self.appointed_on <= today and (self.ended_on is None or self.ended_on >= today)
 
 
-class OfficerAppointmentUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(OfficerAppointment, on_delete=models.CASCADE)
-
-
-class OfficerAppointmentGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(OfficerAppointment, on_delete=models.CASCADE)
+OfficerAppointmentUserObjectPermission, OfficerAppointmentGroupObjectPermission = object_permission_models(
+    OfficerAppointment
+)
 
 
 class OnCallShift(DepartmentScopedModel):
@@ -664,12 +644,7 @@ class OnCallShift(DepartmentScopedModel):
         clean_shift(self)
 
 
-class OnCallShiftUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(OnCallShift, on_delete=models.CASCADE)
-
-
-class OnCallShiftGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(OnCallShift, on_delete=models.CASCADE)
+OnCallShiftUserObjectPermission, OnCallShiftGroupObjectPermission = object_permission_models(OnCallShift)
 
 
 class SecurityScan(DepartmentScopedModel):
@@ -699,12 +674,7 @@ class SecurityScan(DepartmentScopedModel):
         return reverse("audits:securityscan", args=[self.pk])
 
 
-class SecurityScanUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(SecurityScan, on_delete=models.CASCADE)
-
-
-class SecurityScanGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(SecurityScan, on_delete=models.CASCADE)
+SecurityScanUserObjectPermission, SecurityScanGroupObjectPermission = object_permission_models(SecurityScan)
 
 
 class ScanFinding(models.Model):
@@ -777,12 +747,7 @@ class PatchRecord(DepartmentScopedModel):
         return reverse("audits:patchrecord", args=[self.pk])
 
 
-class PatchRecordUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(PatchRecord, on_delete=models.CASCADE)
-
-
-class PatchRecordGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(PatchRecord, on_delete=models.CASCADE)
+PatchRecordUserObjectPermission, PatchRecordGroupObjectPermission = object_permission_models(PatchRecord)
 
 
 class LogSource(DepartmentScopedModel):
@@ -821,12 +786,7 @@ class LogSource(DepartmentScopedModel):
         return reverse("audits:logsource", args=[self.pk])
 
 
-class LogSourceUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(LogSource, on_delete=models.CASCADE)
-
-
-class LogSourceGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(LogSource, on_delete=models.CASCADE)
+LogSourceUserObjectPermission, LogSourceGroupObjectPermission = object_permission_models(LogSource)
 
 
 class TrainingSession(DepartmentScopedModel):
@@ -860,12 +820,9 @@ class TrainingSession(DepartmentScopedModel):
         return reverse("audits:trainingsession", args=[self.pk])
 
 
-class TrainingSessionUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(TrainingSession, on_delete=models.CASCADE)
-
-
-class TrainingSessionGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(TrainingSession, on_delete=models.CASCADE)
+TrainingSessionUserObjectPermission, TrainingSessionGroupObjectPermission = object_permission_models(
+    TrainingSession
+)
 
 
 class Attendance(models.Model):
@@ -959,12 +916,9 @@ class AccountReview(DepartmentScopedModel):
         return self.closed_at is not None
 
 
-class AccountReviewUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(AccountReview, on_delete=models.CASCADE)
-
-
-class AccountReviewGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(AccountReview, on_delete=models.CASCADE)
+AccountReviewUserObjectPermission, AccountReviewGroupObjectPermission = object_permission_models(
+    AccountReview
+)
 
 
 class PrivilegedAccount(DepartmentScopedModel):
@@ -1020,12 +974,9 @@ class PrivilegedAccount(DepartmentScopedModel):
         return self.active and self.password_due_on is not None and self.password_due_on < today
 
 
-class PrivilegedAccountUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(PrivilegedAccount, on_delete=models.CASCADE)
-
-
-class PrivilegedAccountGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(PrivilegedAccount, on_delete=models.CASCADE)
+PrivilegedAccountUserObjectPermission, PrivilegedAccountGroupObjectPermission = object_permission_models(
+    PrivilegedAccount
+)
 
 
 class PasswordChange(models.Model):

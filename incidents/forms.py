@@ -11,59 +11,21 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.forms import (
+    ActiveUserChoiceField,
+    BootstrapFormMixin,
+    MultipleFileField,
+    add_service_errors,
+    datetime_input,
+    local_now,
+)
 from szmz_security.core.validators import validate_plausible_date
 from szmz_security.org.access import creatable_departments
-from szmz_security.org.models import Department, display_name
+from szmz_security.org.models import Department
 
 from . import services
 from .categories import SUBCATEGORIES, Category, Grade
 from .models import Incident, RegulatorReport
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def datetime_input(**attrs):
-    return forms.DateTimeInput(attrs={"type": "datetime-local", **attrs}, format=DATETIME_FORMAT)
-
-
-def local_now():
-    return timezone.localtime().strftime(DATETIME_FORMAT)
-
-
-def add_service_errors(form, error, field_map=None):
-    """Show a service's ValidationError on the form: each key next to its field (``field_map``
-    renames service keys to form fields), anything else above the form."""
-    field_map = field_map or {}
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-    for key, messages in items:
-        field = field_map.get(key, key)
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
-        if field in form.fields:
-            # As BootstrapFormMixin does for the form's own errors: the input is marked too.
-            widget = form.fields[field].widget
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-            widget.attrs["aria-invalid"] = "true"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented recipe); cleans to a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return super().clean(None, initial) or []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
 def validate_uploads(form, field_name, files):
@@ -310,12 +272,6 @@ class TransitionForm(BootstrapFormMixin, forms.Form):
     lessons_learned = forms.CharField(
         label="经验教训", required=False, widget=forms.Textarea(attrs={"rows": 3, "placeholder": "必填"})
     )
-
-
-class ActiveUserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        name = display_name(obj)
-        return name if name == obj.get_username() else f"{name}（{obj.get_username()}）"
 
 
 class CorrectiveActionForm(BootstrapFormMixin, forms.Form):

@@ -20,9 +20,8 @@ from szmz_security.core.validators import MAX_PEOPLE, validate_happened
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
-    GroupObjectPermissionBase,
-    UserObjectPermissionBase,
 )
+from szmz_security.org.permissions import object_permission_models
 
 from .categories import SUBCATEGORY_CHOICES, SUBCATEGORY_LABELS, Category, Grade, minimum_grade_for
 
@@ -165,12 +164,7 @@ class Incident(DepartmentScopedModel):
         return self.state in self.OPEN_STATES
 
 
-class IncidentUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Incident, on_delete=models.CASCADE)
-
-
-class IncidentGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Incident, on_delete=models.CASCADE)
+IncidentUserObjectPermission, IncidentGroupObjectPermission = object_permission_models(Incident)
 
 
 class ReportingRule(models.Model):

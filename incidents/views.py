@@ -4,7 +4,6 @@ downloads. Views stay thin: each action calls one service; a service's Validatio
 next to the field it names (400), PermissionDenied is 403, an incident outside the access rule 404.
 """
 
-import contextlib
 import io
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -24,6 +22,7 @@ from django.views.generic import TemplateView
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
 from szmz_security.core.templatetags.portal import humanize_remaining
+from szmz_security.core.uploads import files_removed_on_error
 from szmz_security.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -113,20 +112,6 @@ class MyIncidentListView(IncidentListView):
 
 
 # --- filing and editing ---------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def files_removed_on_error():
-    """Collects the storage names of files saved inside a transaction; when it fails they are
-    deleted again, so a refused submit leaves nothing on disk."""
-    stored = []
-    try:
-        yield stored
-    except BaseException:
-        for name in stored:
-            with contextlib.suppress(OSError):
-                default_storage.delete(name)
-        raise
 
 
 def attach_files(incident, files, *, by, stored, description=""):

@@ -6,8 +6,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from incidents.forms import ActiveUserChoiceField, add_service_errors, datetime_input, local_now
-from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.forms import (
+    ActiveUserChoiceField,
+    BootstrapFormMixin,
+    add_service_errors,
+    datetime_input,
+    local_now,
+)
 from szmz_security.core.validators import validate_happened
 from szmz_security.org.access import creatable_departments
 from szmz_security.org.models import Department

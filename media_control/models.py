@@ -23,9 +23,8 @@ from szmz_security.core.validators import validate_happened, validate_plausible_
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
-    GroupObjectPermissionBase,
-    UserObjectPermissionBase,
 )
+from szmz_security.org.permissions import object_permission_models
 
 
 class SecrecyLevel(models.TextChoices):
@@ -267,12 +266,7 @@ class Medium(DepartmentScopedModel):
         return super().delete(*args, **kwargs)
 
 
-class MediumUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Medium, on_delete=models.CASCADE)
-
-
-class MediumGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Medium, on_delete=models.CASCADE)
+MediumUserObjectPermission, MediumGroupObjectPermission = object_permission_models(Medium)
 
 
 class Checkout(models.Model):
@@ -445,12 +439,7 @@ class Inventory(DepartmentScopedModel):
         return self.state == self.State.SIGNED
 
 
-class InventoryUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Inventory, on_delete=models.CASCADE)
-
-
-class InventoryGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Inventory, on_delete=models.CASCADE)
+InventoryUserObjectPermission, InventoryGroupObjectPermission = object_permission_models(Inventory)
 
 
 class InventoryLine(models.Model):
@@ -636,12 +625,9 @@ class RepairRequest(DepartmentScopedModel):
         return self.medium if self.medium_id else self.asset
 
 
-class RepairRequestUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(RepairRequest, on_delete=models.CASCADE)
-
-
-class RepairRequestGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(RepairRequest, on_delete=models.CASCADE)
+RepairRequestUserObjectPermission, RepairRequestGroupObjectPermission = object_permission_models(
+    RepairRequest
+)
 
 
 def certificate_path(instance, filename):
@@ -734,9 +720,6 @@ class DestructionRequest(DepartmentScopedModel):
         return self.medium if self.medium_id else self.asset
 
 
-class DestructionRequestUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(DestructionRequest, on_delete=models.CASCADE)
-
-
-class DestructionRequestGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(DestructionRequest, on_delete=models.CASCADE)
+DestructionRequestUserObjectPermission, DestructionRequestGroupObjectPermission = object_permission_models(
+    DestructionRequest
+)

@@ -3,8 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from incidents.forms import MultipleFileField, add_service_errors, datetime_input
-from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.forms import BootstrapFormMixin, MultipleFileField, add_service_errors, datetime_input
 from szmz_security.core.uploads import check_upload, describe
 from szmz_security.core.validators import validate_plausible_date
 

@@ -12,9 +12,8 @@ from szmz_security.core.validators import validate_plausible_date
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
     DepartmentScopedModel,
-    GroupObjectPermissionBase,
-    UserObjectPermissionBase,
 )
+from szmz_security.org.permissions import object_permission_models
 
 # --- the sensitive-word filter (10 §2) ------------------------------------------------------------
 
@@ -152,12 +151,7 @@ class Publication(DepartmentScopedModel):
         return reverse("publishing:publication", args=[self.pk])
 
 
-class PublicationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Publication, on_delete=models.CASCADE)
-
-
-class PublicationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Publication, on_delete=models.CASCADE)
+PublicationUserObjectPermission, PublicationGroupObjectPermission = object_permission_models(Publication)
 
 
 class PublicationAttachment(models.Model):

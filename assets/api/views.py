@@ -3,10 +3,7 @@
 through ``services`` or ``reconciliation`` in one transaction, and a
 ``django.core.exceptions.ValidationError`` from a service answers 400 naming the fields."""
 
-from contextlib import contextmanager
-
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -14,13 +11,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
-from rest_framework.fields import get_error_detail
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from szmz_security.core.api import DepartmentScopedViewSet
+from szmz_security.core.api import Conflict, DepartmentScopedViewSet, service_errors
 from szmz_security.org.access import creatable_departments
 
 from .. import reconciliation, services
@@ -38,32 +33,6 @@ from .serializers import (
     SignOffSerializer,
     SubnetSerializer,
 )
-
-
-def api_errors(error, default_field=None):
-    """A Django ValidationError as DRF error detail: {field: [messages]}."""
-    detail = get_error_detail(error)
-    if isinstance(detail, list):
-        return {default_field or api_settings.NON_FIELD_ERRORS_KEY: detail}
-    if "__all__" in detail:
-        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
-    return detail
-
-
-@contextmanager
-def service_errors(default_field=None):
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise serializers.ValidationError(api_errors(error, default_field)) from error
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error) or None) from error
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该记录仍被其他记录引用，不能删除。"
-    default_code = "protected"
 
 
 class ChangeFirstMixin:

@@ -10,8 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from incidents.api.views import service_errors
-from szmz_security.core.api import DepartmentScopedViewSet
+from szmz_security.core.api import DepartmentScopedViewSet, service_errors
 
 from .. import services
 from ..models import Medium

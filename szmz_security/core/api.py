@@ -7,14 +7,18 @@ may see but whose content they may not read (need-to-know, org/access.py) comes 
 field outside the model's ``restricted_public_fields`` redacted.
 """
 
+from contextlib import contextmanager
 from datetime import UTC
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from rest_framework import ISO_8601, permissions, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import ISO_8601, permissions, serializers, status, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -22,6 +26,35 @@ from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
 from szmz_security.org.access import REDACTED, can_read_content, creatable_departments, is_restricted
 from szmz_security.org.models import Department
+
+
+def api_errors(error, default_field=None):
+    """A Django ValidationError as DRF error detail: {field: [messages]}; messages not tied to a
+    field go under ``default_field`` (when the request has an obvious one) or non_field_errors."""
+    detail = get_error_detail(error)
+    if isinstance(detail, list):
+        return {default_field or api_settings.NON_FIELD_ERRORS_KEY: detail}
+    if "__all__" in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
+    return detail
+
+
+@contextmanager
+def service_errors(default_field=None):
+    """Around a service call in an API action: its ValidationError answers 400 naming the
+    fields, its PermissionDenied 403 — the same rules as the screens."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(api_errors(error, default_field)) from error
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error) or None) from error
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "该记录仍被其他记录引用，不能删除。"
+    default_code = "protected"
 
 
 class SchemaAccess(permissions.BasePermission):

@@ -1,4 +1,7 @@
 from django import forms
+from django.utils import timezone
+
+from szmz_security.org.models import display_name
 
 
 class BootstrapFormMixin:
@@ -48,3 +51,55 @@ def style_filter_form(form):
             css = "form-control form-control-sm"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return form
+
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def datetime_input(**attrs):
+    return forms.DateTimeInput(attrs={"type": "datetime-local", **attrs}, format=DATETIME_FORMAT)
+
+
+def local_now():
+    return timezone.localtime().strftime(DATETIME_FORMAT)
+
+
+def add_service_errors(form, error, field_map=None):
+    """Show a service's ValidationError on the form: each key next to its field (``field_map``
+    renames service keys to form fields), anything else above the form."""
+    field_map = field_map or {}
+    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+    for key, messages in items:
+        field = field_map.get(key, key)
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+        if field in form.fields:
+            # As BootstrapFormMixin does for the form's own errors: the input is marked too.
+            widget = form.fields[field].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            widget.attrs["aria-invalid"] = "true"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return super().clean(None, initial) or []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class ActiveUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = display_name(obj)
+        return name if name == obj.get_username() else f"{name}（{obj.get_username()}）"

@@ -8,11 +8,13 @@ SVG or a script, whatever the browser might make of them. Downloads are attachme
 ``nosniff`` besides (every FileResponse of an upload uses ``as_attachment=True``).
 """
 
+import contextlib
 import re
 from pathlib import Path
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 
 # Suffix → the formats ``filetype`` may report for it.
 SIGNATURES = {
@@ -118,3 +120,17 @@ def text_fault(suffix, content):
     if LOOKS_LIKE_PAGE.match(start) or (suffix == ".xml" and ACTIVE_XML.search(start)):
         return "内容是网页、SVG 或脚本"
     return None
+
+
+@contextlib.contextmanager
+def files_removed_on_error():
+    """Collects the storage names of files saved inside a transaction; when it fails they are
+    deleted again, so a refused submit leaves nothing on disk."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            with contextlib.suppress(OSError):
+                default_storage.delete(name)
+        raise

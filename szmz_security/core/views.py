@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.generic import DeleteView, DetailView, UpdateView
@@ -28,8 +28,9 @@ from szmz_security.auditlog.services import record
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import can_read_content, is_restricted
 
-from .forms import style_filter_form
+from .forms import add_service_errors, style_filter_form
 from .history import history_entries
+from .uploads import files_removed_on_error
 
 
 class Echo:
@@ -317,6 +318,85 @@ class ObjectDeleteView(ObjectAccessMixin, DeleteView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+class DetailFormsMixin:
+    """A detail page carrying the forms of its actions; a refused action re-renders the page with
+    its bound form (``forms``) open (``open_form``)."""
+
+    forms = None
+    open_form = None
+
+    def default_forms(self):
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        forms = self.default_forms()
+        forms.update(self.forms or {})
+        context.update(forms)
+        context["open_form"] = self.open_form
+        return context
+
+
+class ObjectActionMixin:
+    """The one action view (DESIGN.md "Layout"): a POST from a detail page that calls one service.
+
+    Put it before the model's detail view (``class RiskCloseView(ObjectActionMixin, RiskView)``)
+    and write ``perform(form, obj)``, which calls the service and returns the success message.
+    The record comes from ``visible_to(user, action)`` (404 if invisible, 403 if the action is not
+    allowed), acting needs its content (need-to-know), and ``allowed`` may add a rule of the app.
+    The service runs in one transaction, with files it stores removed again if it fails; its
+    ValidationError goes next to the form's fields (``field_map`` renames service keys) and the
+    detail page is re-rendered with that form open (400). Nothing is half-saved."""
+
+    http_method_names = ["post"]
+    form_class = None
+    form_name = None
+    action = "change"
+    field_map = {}
+    denied_message = "您没有权限执行此操作。"
+
+    def get_object(self, queryset=None):
+        # Under the access rule (ObjectAccessMixin), without the detail page's VIEW audit event.
+        obj = super(ObjectView, self).get_object(queryset)
+        self.content_visible = can_read_content(self.request.user, obj)
+        return obj
+
+    def allowed(self, user, obj):
+        return True
+
+    def get_form(self):
+        return self.form_class(self.request.POST, self.request.FILES)
+
+    def form_name_for(self, form):
+        return self.form_name
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def perform(self, form, obj):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        self.object = obj = self.get_object()
+        if not self.content_visible or not self.allowed(request.user, obj):
+            raise PermissionDenied(self.denied_message)
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                with files_removed_on_error() as self.stored_files, transaction.atomic():
+                    message = self.perform(form, obj)
+            except ValidationError as error:
+                add_service_errors(form, error, self.field_map)
+                obj.refresh_from_db()
+            else:
+                messages.success(request, message)
+                return redirect(self.success_url(obj))
+        name = self.form_name_for(form)
+        self.forms = {name: form}
+        self.open_form = name
+        return self.render_to_response(self.get_context_data(object=obj), status=400)
+
+
 def visible_object_or_404(model, user, pk, action="view"):
     """For function views: the object under the rule, 404 if invisible, 403 if not allowed.
     ``action="content"``: the record's content (files, PDFs), 403 without need-to-know."""
@@ -330,7 +410,9 @@ def visible_object_or_404(model, user, pk, action="view"):
 
 
 __all__ = [
+    "DetailFormsMixin",
     "Http404",
+    "ObjectActionMixin",
     "ObjectDeleteView",
     "ObjectEditView",
     "ObjectHistoryView",

@@ -11,9 +11,8 @@ from simple_history.models import HistoricalRecords
 from szmz_security.org.access import (
     DepartmentScopedModel,
     DepartmentScopedQuerySet,
-    GroupObjectPermissionBase,
-    UserObjectPermissionBase,
 )
+from szmz_security.org.permissions import object_permission_models
 
 
 class ObligationQuerySet(DepartmentScopedQuerySet):
@@ -148,12 +147,7 @@ class Obligation(DepartmentScopedModel):
         }[self.state]
 
 
-class ObligationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Obligation, on_delete=models.CASCADE)
-
-
-class ObligationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Obligation, on_delete=models.CASCADE)
+ObligationUserObjectPermission, ObligationGroupObjectPermission = object_permission_models(Obligation)
 
 
 BELL_COUNT_CAP = 99

@@ -24,7 +24,10 @@ def test_officer_enrols_on_first_sign_in(page):
     qr = page.get_by_test_id("otp-qr")
     expect(qr).to_be_visible()
     # The SVG really loaded from the portal (a broken image has no natural width).
-    assert page.evaluate("img => img.naturalWidth", qr.element_handle()) > 0
+    # Wait until the browser has finished with it: a slow CI machine may still be fetching it.
+    handle = qr.element_handle()
+    page.wait_for_function("img => img.complete", arg=handle)
+    assert page.evaluate("img => img.naturalWidth", handle) > 0
     key = page.get_by_test_id("otp-key").inner_text().replace(" ", "")
     device = TOTPDevice.objects.get(user__username="newofficer")
     assert key in device.config_url
