@@ -1,0 +1,8 @@
+"""The audits app's API routes, included by ``szmz_security/api_urls.py``: a viewset for every
+model declared with a serializer (``core.registry``), and the app's own endpoints."""
+
+from szmz_security.core.registry import api_router
+
+router = api_router("audits")
+
+urlpatterns = router.urls
