@@ -1,17 +1,20 @@
 """Sign-in rules: the second factor (django-otp TOTP with static backup codes), password age and
 history, and the idle timeout. Views, middleware, the admin and commands call these."""
 
+from base64 import b32encode
 from datetime import timedelta
 
 import django_otp
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
+from szmz_security.org.demo import DEMO_TOTP_KEY
 from szmz_security.org.roles import requires_second_factor
 
 from .models import PasswordHistory
@@ -49,7 +52,6 @@ def pending_totp(user):
 
 def manual_key(device):
     """The secret as an authenticator app's "enter a key" field wants it (base32, in groups)."""
-    from base64 import b32encode
 
     key = b32encode(device.bin_key).decode()
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
@@ -73,7 +75,6 @@ def confirm_enrolment(request, device, token):
 
 def demo_totp_device(user):
     """The demo user's confirmed authenticator with the documented fixed key (idempotent)."""
-    from szmz_security.org.demo import DEMO_TOTP_KEY
 
     device, _ = TOTPDevice.objects.update_or_create(
         user=user, name=TOTP_DEVICE_NAME, defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
@@ -83,7 +84,6 @@ def demo_totp_device(user):
 
 def current_code(device):
     """The code the device's authenticator shows now (demo command and tests)."""
-    from django_otp.oath import TOTP
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"

@@ -7,6 +7,9 @@ import string
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
+from .models import PasswordHistory
+from .services import record_password_change
+
 CHARACTER_CLASSES = (
     ("小写字母", set(string.ascii_lowercase)),
     ("大写字母", set(string.ascii_uppercase)),
@@ -61,7 +64,6 @@ class HistoryValidator:
     def validate(self, password, user=None):
         if user is None or user.pk is None:
             return
-        from .models import PasswordHistory
 
         hashes = list(
             PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[: self.remember]
@@ -77,7 +79,6 @@ class HistoryValidator:
 
     def password_changed(self, password, user):
         # Called by AbstractBaseUser.save() after every set_password(): one row per change.
-        from .services import record_password_change
 
         record_password_change(user)
 

@@ -7,6 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .models import AuditEvent, AuditPurge
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,7 +33,6 @@ def purge_expired(now=None, batch_size=None):
     A purge removes a prefix of the class's hash chain. It first appends a checkpoint event
     naming the last purged event and its hash, so the chain stays verifiable; it then deletes
     newest first, so that an interrupted purge leaves one gap that the checkpoint covers."""
-    from .models import AuditEvent, AuditPurge
 
     validate_retention_settings()
     now = now or timezone.now()

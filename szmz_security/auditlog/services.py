@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from szmz_security.obligations.models import Notification
+from szmz_security.obligations.services import notify
 from szmz_security.org.roles import role_group_name
 
 from . import chain
@@ -61,8 +63,6 @@ def last_verification():
 def verify_chain(notify_officers=True):
     """Verify every class's chain, record the result and, when it is broken, tell the security
     officers (once a day per broken event)."""
-    from szmz_security.obligations.models import Notification
-    from szmz_security.obligations.services import notify
 
     started_at = timezone.now()
     last_intact = AuditChainVerification.objects.filter(ok=True).order_by("-started_at", "-pk").first()

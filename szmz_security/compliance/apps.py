@@ -9,7 +9,8 @@ class ComplianceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import evidence  # noqa: F401 - registers the built-in evidence kinds
+        # The evidence kinds register themselves with the evaluator on import.
+        from . import attestations, checks, deadlines  # noqa: F401
         from .loader import load_after_migrate
 
         # A fresh or flushed database (transactional tests) gets the frameworks, as roles and

@@ -5,8 +5,10 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from szmz_security.org.models import display_name
+
 from .evidence import Ref, due_soon_days, record_periods, register, start_of_day
-from .models import Frequency
+from .models import Attestation, Frequency
 from .periods import PERIODIC, period_last_day, period_result, period_start
 
 
@@ -16,9 +18,6 @@ def evaluate_attestations(items, ctx):
     attestation covers the period it was made in (never longer: ``attestation_valid_until``),
     so a period without one is missed once it has ended. One query for the window's
     attestations of every clause, one more for the latest few when asked."""
-    from szmz_security.org.models import display_name
-
-    from .models import Attestation
 
     clause_ids = {item.clause.pk for item in items}
     first_day = min(period_start(ctx.since_date, attestation_frequency(item.spec)) for item in items)

@@ -8,6 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 
+from szmz_security.org.models import display_name
+from szmz_security.org.roles import ROLES_BY_CODE
+
 from .evidence import Ref, Result, Status, register, resolve_model
 
 
@@ -42,8 +45,6 @@ def evaluate_settings(items, ctx):
 def evaluate_role_headcount(items, ctx):
     """Active holders of a role (``role`` code) against ``min`` (2 §1: 1 full-time and 3
     part-time security officers). One query for every role named."""
-    from szmz_security.org.models import display_name
-    from szmz_security.org.roles import ROLES_BY_CODE
 
     names = {
         item.spec["role"]: ROLES_BY_CODE[item.spec["role"]].name

@@ -7,6 +7,8 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from szmz_security.obligations.models import Obligation
+
 from .evidence import Ref, due_soon_days, fmt, register, start_of_day, with_visibility
 from .periods import (
     PERIODIC,
@@ -50,7 +52,6 @@ def evaluate_obligations(items, ctx):
     query for every item: the rows, as small dicts. A periodic item is judged per period (the
     period of each obligation's deadline; a period with none is missed once it has ended), a
     per-event item per obligation (``periods.py``)."""
-    from szmz_security.obligations.models import Obligation
 
     as_of = ctx.as_of
     prefixes = sorted({prefix for item in items for prefix in item.spec.get("kinds", [])})
@@ -142,7 +143,6 @@ def _obligation_periods(rows, frequency, spec, ctx, refs):
 def _obligation_refs(base, ctx):
     """The latest obligations of each kind (one query, ``ref_limit`` per kind), restricted ones
     masked unless the user may see them."""
-    from szmz_security.obligations.models import Obligation
 
     rows = list(
         with_visibility(base, Obligation, ctx)

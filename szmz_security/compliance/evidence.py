@@ -24,8 +24,7 @@ the status and never makes a clause met (``services.combine``).
 
 import datetime
 import json
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import dataclass, replace
 
 from django.apps import apps
 from django.conf import settings
@@ -37,6 +36,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from .models import Frequency
+
+# The outcome types are re-exported: the apps' evidence kinds import them from here.
+from .outcome import SEVERITY, STATUS_BADGES, STATUS_LABELS, STATUS_ORDER, Ref, Result, Status, fmt  # noqa: F401
 from .periods import (
     PERIODIC,
     Outcome,
@@ -47,63 +49,6 @@ from .periods import (
     period_starts,
 )
 
-
-class Status(StrEnum):
-    MET = "met"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    LATE = "late"
-    NO_EVIDENCE = "no_evidence"
-    NO_EVENTS = "no_events"
-    NOT_APPLICABLE = "not_applicable"
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-    @property
-    def badge(self):
-        return STATUS_BADGES[self]
-
-
-STATUS_LABELS = {
-    Status.MET: "已满足",
-    Status.DUE_SOON: "即将到期",
-    Status.OVERDUE: "已逾期",
-    Status.LATE: "未按期",
-    Status.NO_EVIDENCE: "无证据",
-    Status.NO_EVENTS: "本期无事件",
-    Status.NOT_APPLICABLE: "不适用",
-}
-STATUS_BADGES = {
-    Status.MET: "success",
-    Status.DUE_SOON: "warning",
-    Status.OVERDUE: "danger",
-    Status.LATE: "danger",
-    Status.NO_EVIDENCE: "secondary",
-    Status.NO_EVENTS: "info",
-    Status.NOT_APPLICABLE: "light",
-}
-STATUS_ORDER = [
-    Status.OVERDUE,
-    Status.LATE,
-    Status.DUE_SOON,
-    Status.NO_EVIDENCE,
-    Status.MET,
-    Status.NO_EVENTS,
-    Status.NOT_APPLICABLE,
-]
-# Worst first, for combining a clause's items: one overdue item makes the clause overdue, one
-# late item makes it 未按期; an item with no event in the window does not spoil a met one.
-SEVERITY = {
-    Status.OVERDUE: 5,
-    Status.LATE: 4,
-    Status.NO_EVIDENCE: 3,
-    Status.DUE_SOON: 2,
-    Status.MET: 1,
-    Status.NO_EVENTS: 0,
-}
-
 # How close a period's end (or an open obligation's deadline) must be to count as “due soon”,
 # by frequency; an item may set ``due_soon_days`` itself.
 DUE_SOON_DAYS = {
@@ -113,29 +58,6 @@ DUE_SOON_DAYS = {
     Frequency.QUARTERLY: 14,
     Frequency.YEARLY: 30,
 }
-
-
-@dataclass
-class Ref:
-    """One evidence record: an obligation, a record, an attestation."""
-
-    title: str
-    date: datetime.date | datetime.datetime | None = None
-    url: str = ""
-    state: str = ""
-    badge: str = "secondary"
-    source: str = ""
-
-
-@dataclass
-class Result:
-    status: Status
-    reason: str
-    refs: list = field(default_factory=list)
-    label: str = ""
-    empty: bool = False  # nothing at all in the window
-    coverage: str = ""  # per period / per event: "4 个季度中 3 个按期完成，1 个逾期完成"
-    precondition: bool = False  # a setting shown beside the status, never evidence by itself
 
 
 @dataclass(frozen=True)
@@ -181,14 +103,6 @@ def due_soon_days(spec):
     if spec.get("frequency") in DUE_SOON_DAYS:
         return DUE_SOON_DAYS[spec["frequency"]]
     return settings.OBLIGATION_DUE_SOON_HOURS / 24
-
-
-def fmt(value):
-    if value is None:
-        return "—"
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return value.strftime("%Y-%m-%d")
 
 
 def evaluate_items(items, ctx):
@@ -421,8 +335,3 @@ def _record_url(row, spec):
         except (NoReverseMatch, AttributeError):
             return ""
     return ""
-
-
-# The built-in kinds of obligations (deadlines), officers' attestations, and the settings and the
-# portal's own configuration (preconditions).
-from . import attestations, checks, deadlines  # noqa: E402, F401 - register their kinds on import

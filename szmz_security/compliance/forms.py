@@ -4,6 +4,9 @@ from django import forms
 
 from szmz_security.core.forms import BootstrapFormMixin
 
+from .models import Framework
+from .reports import validate_period
+
 
 class AttestationForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
@@ -63,12 +66,10 @@ class InspectionReportForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Framework
 
         self.fields["framework"].queryset = Framework.objects.filter(active=True)
 
     def clean(self):
-        from .reports import validate_period
 
         cleaned = super().clean()
         for name, message in validate_period(cleaned.get("period_start"), cleaned.get("period_end")).items():

@@ -12,9 +12,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
+from .evidence import EVIDENCE_KINDS
 from .models import Chapter, Clause, Framework, Frequency
 
 logger = logging.getLogger(__name__)
@@ -66,7 +68,6 @@ def parse(path):
 
 
 def validate(data, path):
-    from .evidence import EVIDENCE_KINDS
 
     errors = []
     head = data.get("framework") or {}
@@ -190,8 +191,6 @@ def load_file(path, *, force=False):
                 clause.save()
                 result.updated.append(code)
         if new:
-            from simple_history.utils import bulk_create_with_history
-
             bulk_create_with_history(new, Clause, default_change_reason=reason)
         wanted = {str(spec["code"]) for spec in data.get("clauses", [])}
         for code, clause in existing.items():
@@ -220,7 +219,6 @@ def load_after_migrate(sender, using="default", **kwargs):
     if sender.label != "compliance":
         return
     # Only when the app's tables exist (e.g. not while migrating backwards past 0001).
-    from django.db import connections
 
     if Clause._meta.db_table not in connections[using].introspection.table_names():
         return

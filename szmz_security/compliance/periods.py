@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .models import Frequency
+from .outcome import Result, Status, fmt
 
 
 class Outcome(StrEnum):
@@ -146,7 +147,6 @@ def period_result(periods, frequency, today, *, due_soon_days, overdue_now=(), r
     current period). ``overdue_now`` names things open past their deadline at the instant
     evaluated (obligations), which make it 已逾期; a record-based item is 已逾期 when the last
     ended period was missed and the current one is not yet met."""
-    from .evidence import Result, Status
 
     refs = refs or []
     coverage = coverage_text(periods, frequency)
@@ -205,7 +205,6 @@ def event_result(events, *, due_soon_until=None, refs=None, what="事件"):
     """The status of a per-event item: met only if every event in the window was handled in
     time; late ones named (未按期); one still open past its deadline makes it 已逾期; no event
     at all is 本期无事件."""
-    from .evidence import Result, Status, fmt
 
     refs = refs or []
     counts = {}

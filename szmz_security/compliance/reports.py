@@ -11,8 +11,11 @@ step)`` is called as it goes. Every row comes from ``visible_to(report.requested
 import datetime
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -25,11 +28,13 @@ from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, Tabl
 
 from szmz_security.auditlog.models import AuditChainVerification
 from szmz_security.core.pdf import FONT_NAME, build_pdf, field_table, local, para, styles
+from szmz_security.jobs import services as jobs
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.models import display_name
 
 from . import services
-from .evidence import STATUS_LABELS, STATUS_ORDER, Status
+from .models import InspectionReport
+from .outcome import STATUS_LABELS, STATUS_ORDER, Status
 
 WIDTH = A4[0] - 40 * mm
 TITLE = "信息安全合规检查报告"
@@ -201,7 +206,8 @@ def collect(report, progress=lambda percent, step: None):
 def incident_rows(user, since, as_of):
     """[(incident title, discovered, state, [(deadline name, due, status, sent)])] for the incidents
     discovered in the period."""
-    from incidents.models import Incident
+    # By label: the core names no feature app (DESIGN.md "Layout").
+    Incident = apps.get_model("incidents", "Incident")
 
     incidents = {
         row.pk: row
@@ -275,7 +281,9 @@ def overdue_rows(user, as_of):
 def finding_rows(user, since, as_of):
     """Findings (quarterly reviews and external assessments) raised in the period or still open at
     its end, with their rectification status at the end of the period."""
-    from audits.models import ExternalAssessment, Finding, QuarterlyReview
+    QuarterlyReview, ExternalAssessment, Finding = (
+        apps.get_model("audits", name) for name in ("QuarterlyReview", "ExternalAssessment", "Finding")
+    )
 
     reviews = QuarterlyReview.objects.visible_to(user, "view").values("pk")
     assessments = ExternalAssessment.objects.visible_to(user, "view").values("pk")
@@ -555,12 +563,6 @@ def validate_period(start, end, today=None):
 
 def request_report(*, by, period_start, period_end, framework=None):
     """A new report row (never regenerate in place), built by the Celery task after commit."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.db import transaction
-
-    from szmz_security.jobs import services as jobs
-
-    from .models import InspectionReport
 
     if not services.can_view(by):
         raise PermissionDenied("您没有权限生成合规检查报告。")

@@ -19,8 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from .attestations import attestation_frequency, attestation_valid_until
-from .evidence import SEVERITY, STATUS_ORDER, Context, Item, Status, evaluate_items
+from .evidence import Context, Item, evaluate_items
 from .models import ApplicabilityOverride, Attestation, Clause, Framework
+from .outcome import SEVERITY, STATUS_ORDER, Status
 from .periods import period_label, period_start
 
 VIEW_PERMISSION = "compliance.view_clause"

@@ -21,9 +21,9 @@ from szmz_security.auditlog.services import record
 from szmz_security.core.views import ObjectHistoryView
 
 from . import reports, services
-from .evidence import STATUS_LABELS, STATUS_ORDER, Status
 from .forms import ApplicabilityForm, AttestationForm, InspectionReportForm
 from .models import Chapter, Clause, Framework, InspectionReport
+from .outcome import STATUS_LABELS, STATUS_ORDER, Status
 
 
 class ComplianceAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):

@@ -15,6 +15,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_celery_beat.models import PeriodicTask
 from kombu import Connection
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,6 @@ def check_cache():
 
 
 def check_beat():
-    from django_celery_beat.models import PeriodicTask
 
     last_run = PeriodicTask.objects.filter(name=BEAT_ENTRY).values_list("last_run_at", flat=True).first()
     if last_run is None:

@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from szmz_security.accounts.services import reset_second_factor
+
 from .models import Department, StaffProfile
 from .role_assignment import record_role_change
 from .roles import ADMINISTRATOR_ROLES, user_role_codes
@@ -127,7 +129,6 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="重置双因素认证（下次登录须重新绑定）", permissions=["reset_second_factor"])
     def reset_second_factor(self, request, queryset):
-        from szmz_security.accounts.services import reset_second_factor
 
         for user in queryset:
             reset_second_factor(user, request=request)
