@@ -4,17 +4,17 @@ A test module subclasses :class:`AccessContract` and describes its model::
 
     class TestIncidentAccess(AccessContract):
         model = Incident
-        url_names = {"list": "incidents:incident_list", "detail": "incidents:incident", ...}
-        api_list = "api:incident-list"
-        api_detail = "api:incident-detail"
         api_update = {"title": "改过的标题"}
         global_role = "security_officer"
 
         def make_record(self, department, restricted=False):
             return IncidentFactory(department=department, secret_leak=restricted)
 
-What does not apply to a model is left out: a missing ``url_names`` key (Obligation has no edit or
-delete page), ``api_list``/``api_detail`` = None (no API), ``api_update`` = None (a read-only API),
+The pages and API routes come from the model's declaration in the registry
+(``szmz_security/core/registry.py``); a contract may name them itself (``url_names``, ``api_list``).
+Every declared department-scoped model without a contract written here gets one generated from its
+factory (``tests/test_access_contract.py``). What does not apply to a model is left out: a missing
+``url_names`` key (Obligation has no edit or delete page), no API (no serializer declared), ``api_update`` = None (a read-only API),
 ``post_actions`` empty (no change actions besides the edit form). A test about something the model
 does not have is reported as skipped with the reason; a read-only API is checked to refuse writes (405).
 
@@ -28,8 +28,9 @@ import io
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
+from szmz_security.core import registry
 from szmz_security.org.access import global_permission, grant
 from tests.factories import UserFactory
 
@@ -39,9 +40,18 @@ READ_KEYS = ("detail", "history")
 CHANGE_KEYS = ("edit", "delete")
 
 
+def declared(model):
+    """The model's declaration in the registry (the URL conf is loaded first: apps declare their
+    models when their views are imported)."""
+    get_resolver().url_patterns  # noqa: B018 - imports every app's views
+    return registry.declaration(model)
+
+
 class AccessContract:
     model = None
-    url_names: dict = {}
+    # Taken from the model's declaration (szmz_security/core/registry.py) unless a contract names
+    # them: the pages the model has, and its API routes when it has one.
+    url_names: dict | None = None
     api_list: str | None = None
     api_detail: str | None = None
     # A PATCH body for the API detail, or None when the API is read-only.
@@ -52,6 +62,16 @@ class AccessContract:
     global_role = "security_officer"
     # A role with global view but no change permission (inspectors), or None.
     read_only_role: str | None = "inspector"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is None or cls.url_names is not None:
+            return
+        declaration = declared(cls.model)
+        cls.url_names = declaration.url_names
+        if declaration.serializer is not None or declaration.viewset is not None:
+            cls.api_list = cls.api_list or f"api:{declaration.model_name}-list"
+            cls.api_detail = cls.api_detail or f"api:{declaration.model_name}-detail"
 
     # --- to be provided by the test module ------------------------------------------------------
 

@@ -14,6 +14,9 @@ README.md ("Separation of duties"), rendered by ``manage.py roles_table`` and co
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+
 DOMAIN_APPS = ("incidents", "assets", "media_control", "audits", "publishing")
 
 
@@ -210,8 +213,6 @@ def sync_roles(group_model, permission_model):
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs):
-    from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
 
     # post_migrate fires once per app, and each app's permissions are created by its own
     # signal: sync once, after the last app, when every permission exists.
