@@ -1,9 +1,7 @@
-from django.urls import path
+from szmz_security.core.registry import model_urls
 
-from . import views
+from . import views  # noqa: F401 - declares the audit log's pages
 
 app_name = "auditlog"
 
-urlpatterns = [
-    path("", views.AuditEventListView.as_view(), name="auditevent_list"),
-]
+urlpatterns = model_urls("auditlog")

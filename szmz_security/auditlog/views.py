@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 
+from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import ObjectListView
 
 from .filters import AuditEventFilterSet
@@ -8,7 +9,10 @@ from .models import AuditEvent, AuditPurge
 from .services import last_verification
 from .tables import AuditEventTable
 
+register_model(AuditEvent, path="", actions=("list",))
 
+
+@register_model_view(AuditEvent, "list")
 class AuditEventListView(PermissionRequiredMixin, ObjectListView):
     """Officers search the log; the list is read-only by design (等保 2.0: no tampering)."""
 

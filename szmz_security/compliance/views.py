@@ -10,14 +10,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, TemplateView
 
-from szmz_security.auditlog.models import AuditEvent
-from szmz_security.auditlog.services import record
+from szmz_security.core.responses import pdf_response
 from szmz_security.core.views import ObjectHistoryView
 
 from . import reports, services
@@ -296,11 +295,14 @@ class InspectionReportDownloadView(ComplianceAccessMixin, DetailView):
             handle = report.file.open("rb")
         except FileNotFoundError:
             raise Http404("报告文件不存在。") from None
-        record(AuditEvent.Kind.PRINT, request=request, obj=report, pages=report.pages, size=report.size)
-        return FileResponse(
+        return pdf_response(
+            request,
             handle,
-            as_attachment=True,
-            filename=f"合规检查报告-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.pdf",
+            f"合规检查报告-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.pdf",
+            document="inspection_report",
+            obj=report,
+            pages=report.pages,
+            size=report.size,
         )
 
 

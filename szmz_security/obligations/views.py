@@ -1,18 +1,11 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from szmz_security.core.redirects import safe_next_url
-from szmz_security.core.views import (
-    ObjectHistoryView,
-    ObjectListView,
-    ObjectView,
-    object_urls,
-    visible_object_or_404,
-)
+from szmz_security.core.registry import register_model, register_model_view
+from szmz_security.core.views import DetailFormsMixin, ObjectActionMixin, ObjectListView, ObjectView
 
 from . import services
 from .filters import NotificationFilterSet, ObligationFilterSet
@@ -20,7 +13,25 @@ from .forms import ObligationMeetForm, ObligationWaiveForm
 from .models import Notification, Obligation
 from .tables import NotificationTable, ObligationTable
 
+register_model(
+    Obligation,
+    path="obligations",
+    table=ObligationTable,
+    filterset=ObligationFilterSet,
+    title="待办义务",
+    actions=("list", "detail", "history"),
+)
+register_model(
+    Notification,
+    path="notifications",
+    table=NotificationTable,
+    filterset=NotificationFilterSet,
+    title="我的通知",
+    actions=("list",),
+)
 
+
+@register_model_view(Obligation, "list")
 class ObligationListView(ObjectListView):
     model = Obligation
     table_class = ObligationTable
@@ -32,76 +43,48 @@ class ObligationListView(ObjectListView):
         return super().get_queryset().select_related("department")
 
 
-class ObligationView(ObjectView):
+@register_model_view(Obligation, "detail")
+class ObligationView(DetailFormsMixin, ObjectView):
     model = Obligation
     template_name = "obligations/obligation.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("department", "assignee", "met_by", "waived_by")
 
+    def default_forms(self):
+        return {"meet_form": ObligationMeetForm(), "waive_form": ObligationWaiveForm()}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            meet_form=ObligationMeetForm(),
-            waive_form=ObligationWaiveForm(),
             schedule=[(when, stage) for when, stage in services.schedule(self.object)],
             notifications_sent=self.object.notifications.values("stage").distinct().count(),
         )
         return context
 
 
-class ObligationHistoryView(ObjectHistoryView):
-    model = Obligation
+@register_model_view(Obligation, "meet")
+class ObligationMeetView(ObjectActionMixin, ObligationView):
+    form_class = ObligationMeetForm
+    form_name = "meet_form"
+
+    def perform(self, form, obligation):
+        data = form.cleaned_data
+        services.meet(obligation, by=self.request.user, evidence=data["evidence"], at=data["met_at"])
+        return f"已更新：{obligation}（{obligation.get_state_display()}）"
 
 
-def _close(request, pk, form_class, action):
-    obligation = visible_object_or_404(Obligation, request.user, pk, "change")
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            if action == "meet":
-                services.meet(
-                    obligation,
-                    by=request.user,
-                    evidence=form.cleaned_data["evidence"],
-                    at=form.cleaned_data["met_at"],
-                )
-            else:
-                services.waive(obligation, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            for field, errors in (
-                error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-            ):
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            messages.success(request, f"已更新：{obligation}（{obligation.get_state_display()}）")
-            return redirect(obligation)
-    context = {
-        "object": obligation,
-        "tab": "detail",
-        "model_meta": Obligation._meta,
-        "urls": object_urls(Obligation, obligation),
-        "meet_form": form if action == "meet" else ObligationMeetForm(),
-        "waive_form": form if action == "waive" else ObligationWaiveForm(),
-        "can_change": True,
-        "schedule": services.schedule(obligation),
-    }
-    return render(request, "obligations/obligation.html", context, status=400)
+@register_model_view(Obligation, "waive")
+class ObligationWaiveView(ObjectActionMixin, ObligationView):
+    form_class = ObligationWaiveForm
+    form_name = "waive_form"
+
+    def perform(self, form, obligation):
+        services.waive(obligation, by=self.request.user, reason=form.cleaned_data["reason"])
+        return f"已更新：{obligation}（{obligation.get_state_display()}）"
 
 
-@login_required
-@require_POST
-def obligation_meet(request, pk):
-    return _close(request, pk, ObligationMeetForm, "meet")
-
-
-@login_required
-@require_POST
-def obligation_waive(request, pk):
-    return _close(request, pk, ObligationWaiveForm, "waive")
-
-
+@register_model_view(Notification, "list")
 class NotificationListView(ObjectListView):
     model = Notification
     table_class = NotificationTable
