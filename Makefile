@@ -98,6 +98,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	set -o pipefail; $(VENV)/bin/bandit -c pyproject.toml -r . --severity-level medium --quiet 2>&1 \
 		| { grep -v "nosec encountered" || true; }
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
