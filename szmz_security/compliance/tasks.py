@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from szmz_security.jobs import services as jobs
 
-from . import reports
+from . import report_pdf, reports
 from .models import InspectionReport
 
 KIND = "compliance.inspection_report"
@@ -41,7 +41,7 @@ def build_inspection_report(job, report):
     pdf = reports.build(report, progress)
     progress(95, "保存文件")
     report.file.save(f"inspection-{report.pk}-{report.period_end:%Y%m%d}.pdf", ContentFile(pdf), save=False)
-    report.pages = reports.count_pages(pdf)
+    report.pages = report_pdf.count_pages(pdf)
     report.size = len(pdf)
     report.state = InspectionReport.State.DONE
     report.finished_at = timezone.now()
