@@ -7,66 +7,8 @@ registry (app label ``assets``), ``from assets.models import X`` and the migrati
 (the upload paths) keep working.
 """
 
-from .machine_room.models import (
-    BackupRecord,
-    FireCheck,
-    MachineRoom,
-    MachineRoomGroupObjectPermission,
-    MachineRoomUserObjectPermission,
-    RoomAccess,
-    RoomChange,
-)
-from .network.models import (
-    IPAssignment,
-    IPAssignmentGroupObjectPermission,
-    IPAssignmentUserObjectPermission,
-    MacAddress,
-    MacAddressGroupObjectPermission,
-    MacAddressUserObjectPermission,
-    Subnet,
-    SubnetGroupObjectPermission,
-    SubnetUserObjectPermission,
-)
-from .reconciliation.models import (
-    Reconciliation,
-    ReconciliationGroupObjectPermission,
-    ReconciliationItem,
-    ReconciliationUserObjectPermission,
-    scan_file_path,
-)
-from .register.models import (
-    Asset,
-    AssetGroupObjectPermission,
-    AssetImport,
-    AssetUserObjectPermission,
-    import_file_path,
-)
-
-__all__ = [
-    "Asset",
-    "AssetGroupObjectPermission",
-    "AssetImport",
-    "AssetUserObjectPermission",
-    "BackupRecord",
-    "FireCheck",
-    "IPAssignment",
-    "IPAssignmentGroupObjectPermission",
-    "IPAssignmentUserObjectPermission",
-    "MacAddress",
-    "MacAddressGroupObjectPermission",
-    "MacAddressUserObjectPermission",
-    "MachineRoom",
-    "MachineRoomGroupObjectPermission",
-    "MachineRoomUserObjectPermission",
-    "Reconciliation",
-    "ReconciliationGroupObjectPermission",
-    "ReconciliationItem",
-    "ReconciliationUserObjectPermission",
-    "RoomAccess",
-    "RoomChange",
-    "Subnet",
-    "SubnetGroupObjectPermission",
-    "SubnetUserObjectPermission",
-    "import_file_path",
-    "scan_file_path",
-]
+# ruff: noqa: F401 - re-exported
+from .machine_room.models import BackupRecord, FireCheck, MachineRoom, RoomAccess, RoomChange
+from .network.models import IPAssignment, MacAddress, Subnet
+from .reconciliation.models import Reconciliation, ReconciliationItem, scan_file_path
+from .register.models import Asset, AssetImport, import_file_path

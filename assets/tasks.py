@@ -8,11 +8,11 @@ from szmz_security.jobs import services as jobs
 
 from .machine_room import services as machine_room
 from .reconciliation import services as reconciliation
-from .register import resources
+from .register import imports
 
 # --- the register and the machine room ------------------------------------------------------------
 
-jobs.register(resources.JOB_KIND, failed=resources.import_failed)(resources.run_import)
+jobs.register(imports.JOB_KIND, failed=imports.import_failed)(imports.run_import)
 
 
 @shared_task(name="assets.ensure_machine_room_obligations")

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assets.generate import generate_assets
 from assets.models import Asset, AssetImport
-from assets.register.resources import run_import
+from assets.register.imports import run_import
 from bench.common import Row, median, percentile, stopwatch
 from szmz_security.org.models import Department
 

@@ -1,4 +1,4 @@
-"""TODO"""
+"""/api/machine-rooms/."""
 
 from django.contrib.auth import get_user_model
 from rest_framework import serializers

@@ -1,4 +1,4 @@
-"""TODO"""
+"""Filters of the machine-room list."""
 
 import django_filters
 from django.db.models import Q

@@ -1,21 +1,27 @@
-"""TODO"""
+"""The machine room's forms: the room and one per log entry."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from szmz_security.core.forms import DATETIME_FORMAT, BootstrapFormMixin, datetime_input, local_now
+from szmz_security.core.forms import (
+    DATETIME_FORMAT,
+    ActiveUserChoiceField,
+    BootstrapFormMixin,
+    datetime_input,
+    local_now,
+)
 from szmz_security.core.validators import validate_happened
 from szmz_security.org.roles import DEPARTMENT_HEAD, SECURITY_OFFICER
 
-from ..register.forms import PersonChoiceField, date_input, department_choices, department_members, people
+from ..register.forms import date_input, department_choices, department_members, people
 from ..register.models import Asset
 from .models import BackupRecord, FireCheck, MachineRoom, RoomAccess, RoomChange
 
 
 class MachineRoomForm(BootstrapFormMixin, forms.ModelForm):
-    responsible = PersonChoiceField(label="机房负责人", queryset=get_user_model().objects.none())
+    responsible = ActiveUserChoiceField(label="机房负责人", queryset=get_user_model().objects.none())
 
     class Meta:
         model = MachineRoom
@@ -58,7 +64,7 @@ def room_approvers(room):
 
 
 class RoomAccessForm(BootstrapFormMixin, forms.ModelForm):
-    approved_by = PersonChoiceField(label="批准人", queryset=get_user_model().objects.none())
+    approved_by = ActiveUserChoiceField(label="批准人", queryset=get_user_model().objects.none())
 
     class Meta:
         model = RoomAccess
@@ -100,8 +106,8 @@ class DepartureForm(BootstrapFormMixin, forms.Form):
 
 
 class RoomChangeForm(BootstrapFormMixin, forms.ModelForm):
-    approved_by = PersonChoiceField(label="批准人", queryset=get_user_model().objects.none())
-    performed_by = PersonChoiceField(label="实施人", queryset=get_user_model().objects.none())
+    approved_by = ActiveUserChoiceField(label="批准人", queryset=get_user_model().objects.none())
+    performed_by = ActiveUserChoiceField(label="实施人", queryset=get_user_model().objects.none())
     asset_number = forms.CharField(
         label="涉及资产编号", required=False, help_text="可选：填写固定资产编号，如 SZMZ-PC-00012。"
     )

@@ -1,4 +1,4 @@
-"""TODO"""
+"""The machine room (chapter 5): the room, its access log, change log, backups and fire checks."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation

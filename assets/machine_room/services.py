@@ -1,4 +1,5 @@
-"""TODO"""
+"""The machine room (chapter 5): its access, change, backup and fire-check logs, and the daily
+backup and monthly fire-check obligations."""
 
 import calendar
 import datetime as dt
@@ -16,12 +17,9 @@ from .models import BackupRecord, FireCheck, MachineRoom, RoomAccess, RoomChange
 
 BACKUP_KIND = "machine_room.backup"
 
-
 BACKUP_CLAUSE = "市民政局制度 第五章第5条"
 
-
 FIRE_CHECK_KIND = "machine_room.fire_check"
-
 
 FIRE_CHECK_CLAUSE = "市民政局制度 第五章第7条"
 

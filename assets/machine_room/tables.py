@@ -1,4 +1,4 @@
-"""TODO"""
+"""The machine-room list."""
 
 import django_tables2 as tables
 

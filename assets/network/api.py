@@ -1,4 +1,4 @@
-"""TODO"""
+"""/api/subnets/ and /api/ip-assignments/: the IP plan through the access rule and the services."""
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError

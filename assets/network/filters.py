@@ -1,4 +1,4 @@
-"""TODO"""
+"""Filters of the IP plan; IP and MAC searches in any notation."""
 
 import django_filters
 from django.core.exceptions import ValidationError

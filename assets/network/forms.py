@@ -1,4 +1,4 @@
-"""TODO"""
+"""Forms of the IP plan; saved through the network services."""
 
 from django import forms
 

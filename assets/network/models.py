@@ -1,4 +1,4 @@
-"""TODO"""
+"""The IP plan and the MAC register (7 §1): subnets, MAC addresses and IP assignments."""
 
 import ipaddress
 

@@ -1,4 +1,4 @@
-"""TODO"""
+"""Tables of subnets, IP assignments and the MAC register."""
 
 import django_tables2 as tables
 

@@ -1,4 +1,4 @@
-"""TODO"""
+"""/api/reconciliations/: upload a scan, read a run and its items, resolve an item, sign off."""
 
 import django_filters
 from django.db.models import Count, Q
@@ -85,13 +85,6 @@ class ReconciliationDetailSerializer(ReconciliationSerializer):
     def get_items(self, run):
         items = run.items.select_related(None).order_by("kind", "ip", "pk")
         return ReconciliationItemSerializer(items, many=True, context=self.context).data
-
-
-class ScanRowSerializer(serializers.Serializer):
-    ip = serializers.CharField(label="IP 地址")
-    mac = serializers.CharField(label="MAC 地址")
-    hostname = serializers.CharField(required=False, allow_blank=True, label="主机名")
-    time = serializers.CharField(required=False, allow_blank=True, label="时间")
 
 
 class ReconciliationCreateSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""TODO"""
+"""Filters of the reconciliation list and of a run's items."""
 
 import django_filters
 

@@ -1,4 +1,4 @@
-"""TODO"""
+"""The scan upload, an item's resolution and the sign-off; the rules are the services'."""
 
 from django import forms
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""TODO"""
+"""The monthly IP/MAC reconciliation (7 §1): a run per zone and month, and its discrepancies."""
 
 import uuid
 from pathlib import Path

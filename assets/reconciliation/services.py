@@ -1,4 +1,6 @@
-"""TODO"""
+"""The monthly IP/MAC reconciliation (regulation 7 §1): a run (upload, comparison as a long job),
+resolving what differs, signing the run off, and the monthly obligation it meets. The scan
+parsers are in ``parsers/``, the comparison in ``compare.py``."""
 
 import logging
 from datetime import datetime, time, timedelta
@@ -24,37 +26,29 @@ from szmz_security.org.models import Department
 from ..network import services as network
 from ..network.models import IPAssignment, MacAddress, Subnet
 from ..register.models import Asset
-from .compare import Register, compare, mac_text, zone_label
+from .compare import Register, compare, mac_text, zone_label  # noqa: F401 - Register: the interface
 from .models import Reconciliation, ReconciliationItem
 from .parsers.csv import parse_csv, rows_as_csv
 from .parsers.json import parse_rows
-from .parsers.rows import ParsedScan, ScanRejected, ScanRow, validate_row
+from .parsers.rows import ParsedScan, ScanRejected, ScanRow, validate_row  # noqa: F401 - the interface
 
 logger = logging.getLogger(__name__)
 
-
 Kind = ReconciliationItem.Kind
 
-
 Resolution = ReconciliationItem.Resolution
-
 
 # Scans up to this many rows are compared in the request; larger ones in the Celery task.
 INLINE_ROWS = 2000
 
-
 # Scan exports: comma or tab separated text, checked by content (szmz_security/core/uploads.py).
 SCAN_TYPES = {".csv", ".txt", ".tsv"}
 
-
 ITEM_BATCH = 1000
-
 
 OBLIGATION_KIND = "assets.reconciliation"
 
-
 OBLIGATION_CLAUSE = "市民政局制度 第七章第1条"
-
 
 SIGN_OFF_PERMISSION = "assets.sign_off_reconciliation"
 
@@ -454,28 +448,3 @@ def ensure_monthly_obligations(today=None):
     month = month_start(today or timezone.localdate())
     zones = Subnet.objects.order_by().values_list("zone", flat=True).distinct()
     return [obligation for zone in sorted(set(zones)) if (obligation := ensure_obligation(zone, month))]
-
-
-# The sub-domain's interface (views, the API, tasks and the demo data use these).
-__all__ = [
-    "INLINE_ROWS",
-    "JOB_KIND",
-    "ParsedScan",
-    "Register",
-    "ScanRejected",
-    "ScanRow",
-    "can_resolve",
-    "can_sign_off",
-    "can_upload",
-    "compare",
-    "ensure_monthly_obligations",
-    "ensure_obligation",
-    "obligation_for",
-    "parse_csv",
-    "parse_rows",
-    "resolve",
-    "run_comparison",
-    "sign_off",
-    "start_reconciliation",
-    "validate_row",
-]

@@ -1,4 +1,4 @@
-"""TODO"""
+"""Tables of the reconciliation runs and of a run's items."""
 
 import django_tables2 as tables
 from django.urls import reverse

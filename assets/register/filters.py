@@ -1,4 +1,4 @@
-"""TODO"""
+"""Filters of the register and of the compliance list."""
 
 import django_filters
 from django.db.models import Q

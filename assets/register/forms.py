@@ -1,12 +1,12 @@
-"""TODO"""
+"""The register's form, and the pickers of people, departments and assets the other forms share."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.forms import ActiveUserChoiceField, BootstrapFormMixin
 from szmz_security.org.access import creatable_departments
-from szmz_security.org.models import Department, display_name
+from szmz_security.org.models import Department
 
 from .models import Asset
 from .services import find_asset
@@ -14,12 +14,6 @@ from .services import find_asset
 
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        name = display_name(user)
-        return name if name == user.get_username() else f"{name}（{user.get_username()}）"
 
 
 def department_choices(user, model, current=None):
@@ -55,7 +49,9 @@ class AssetForm(BootstrapFormMixin, forms.ModelForm):
         ("备注", ("note",)),
     )
 
-    custodian = PersonChoiceField(label="责任人", queryset=get_user_model().objects.none(), required=False)
+    custodian = ActiveUserChoiceField(
+        label="责任人", queryset=get_user_model().objects.none(), required=False
+    )
 
     class Meta:
         model = Asset

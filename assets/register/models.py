@@ -1,4 +1,5 @@
-"""TODO"""
+"""The asset register (6 §2–3, 6 §6, 6 §11, 公务电脑使用管理制度) and its batch imports.
+Rules that refuse a record live in ``clean()`` (forms, imports and the API all call it)."""
 
 import uuid
 from pathlib import Path

@@ -1,4 +1,5 @@
-"""TODO"""
+"""The register's services: saving an asset under its rules, and the compliance list (each rule
+one SQL condition). Settings of the register with their defaults."""
 
 import datetime as dt
 from collections import namedtuple

@@ -1,4 +1,4 @@
-"""TODO"""
+"""Tables of the register and of the compliance list."""
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join

@@ -25,7 +25,7 @@ from szmz_security.core.views import (
     ObjectView,
 )
 
-from . import resources, services
+from . import imports, resources, services
 from .filters import AssetFilterSet, ComplianceFilterSet
 from .forms import AssetForm
 from .labels import labels_pdf
@@ -183,8 +183,8 @@ class AssetImportView(LoginRequiredMixin, TemplateView):
             error = "请选择要导入的文件。"
         else:
             try:
-                job = resources.start_import(uploaded, request.user)
-            except resources.FileRefused as refused:
+                job = imports.start_import(uploaded, request.user)
+            except imports.FileRefused as refused:
                 error = str(refused)
         if error:
             return self.render_to_response(self.get_context_data(error=error), status=400)

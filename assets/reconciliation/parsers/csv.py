@@ -1,4 +1,5 @@
-"""TODO"""
+"""A scan uploaded as CSV (the column names of the common exports are understood, see
+``HEADER_ALIASES``), and JSON rows kept as the run's CSV file."""
 
 import csv
 import io

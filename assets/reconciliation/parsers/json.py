@@ -1,4 +1,4 @@
-"""TODO"""
+"""A scan sent as JSON rows through the API."""
 
 from .rows import ALIAS_TO_COLUMN, COLUMN_LABELS, ScanRejected, header_key, validated
 

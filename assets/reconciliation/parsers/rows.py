@@ -1,4 +1,6 @@
-"""TODO"""
+"""A scan's rows: what a switch, a router's ARP table or the DHCP server says is on the network —
+IP, MAC and optionally a host name and a time. Every row is validated before anything is written;
+one bad row refuses the whole scan with each bad row's line and reason (``ScanRejected``)."""
 
 import ipaddress
 import re
@@ -82,12 +84,9 @@ HEADER_ALIASES = {
     },
 }
 
-
 ALIAS_TO_COLUMN = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in aliases}
 
-
 COLUMN_LABELS = {"ip": "IP 地址", "mac": "MAC 地址", "hostname": "主机名", "time": "时间"}
-
 
 TIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%d/%m/%Y %H:%M:%S")
 
