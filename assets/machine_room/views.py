@@ -8,9 +8,6 @@ from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
-    ObjectEditView,
-    ObjectListView,
-    ObjectView,
 )
 from szmz_security.obligations.models import Obligation
 
@@ -27,15 +24,19 @@ from .forms import (
 from .models import MachineRoom, RoomAccess
 from .tables import MachineRoomTable
 
+ROOMS = register_model(
+    MachineRoom,
+    path="machine-rooms",
+    table=MachineRoomTable,
+    filterset=MachineRoomFilterSet,
+    form=MachineRoomForm,
+    title="机房",
+    export_filename="machine-rooms",
+)
+
 
 @register_model_view(MachineRoom, "list")
-class MachineRoomListView(ObjectListView):
-    model = MachineRoom
-    table_class = MachineRoomTable
-    filterset_class = MachineRoomFilterSet
-    title = "机房"
-    export_filename = "machine-rooms"
-
+class MachineRoomListView(ROOMS.generic_view("list")):
     def get_queryset(self):
         return super().get_queryset().select_related("department", "responsible__profile")
 
@@ -44,8 +45,7 @@ ROOM_PAGE_SIZE = 10
 
 
 @register_model_view(MachineRoom, "detail")
-class MachineRoomView(DetailFormsMixin, ObjectView):
-    model = MachineRoom
+class MachineRoomView(DetailFormsMixin, ROOMS.generic_view("detail")):
     template_name = "assets/machineroom.html"
 
     def get_queryset(self):
@@ -92,10 +92,7 @@ class MachineRoomView(DetailFormsMixin, ObjectView):
 
 @register_model_view(MachineRoom, "add")
 @register_model_view(MachineRoom, "edit")
-class MachineRoomEditView(ObjectEditView):
-    model = MachineRoom
-    form_class = MachineRoomForm
-
+class MachineRoomEditView(ROOMS.generic_view("edit")):
     def save_form(self, form):
         return services.save_room(form.save(commit=False), by=self.request.user)
 
@@ -168,14 +165,3 @@ class FireCheckAddView(ObjectActionMixin, MachineRoomView):
             room, by=self.request.user, checked_by=self.request.user, **form.cleaned_data
         )
         return f"已登记{check.month:%Y年%m月}的消防器材检查。"
-
-
-register_model(
-    MachineRoom,
-    path="machine-rooms",
-    table=MachineRoomTable,
-    filterset=MachineRoomFilterSet,
-    form=MachineRoomForm,
-    title="机房",
-    export_filename="machine-rooms",
-)

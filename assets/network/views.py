@@ -11,12 +11,6 @@ from django.views.generic import FormView
 
 from szmz_security.core.forms import add_service_errors
 from szmz_security.core.registry import register_model, register_model_view
-from szmz_security.core.views import (
-    ObjectDeleteView,
-    ObjectEditView,
-    ObjectListView,
-    ObjectView,
-)
 from szmz_security.org.access import creatable_departments
 
 from ..register.views import ServiceEditMixin
@@ -26,15 +20,39 @@ from .forms import IPAssignmentForm, MacAddressForm, SubnetForm
 from .models import IPAssignment, MacAddress, Subnet
 from .tables import IPAssignmentTable, MacAddressTable, SubnetTable, utilisation_text
 
+SUBNETS = register_model(
+    Subnet,
+    path="subnets",
+    table=SubnetTable,
+    filterset=SubnetFilterSet,
+    form=SubnetForm,
+    title="网段",
+    export_filename="subnets",
+    actions=("list", "detail", "add", "edit", "delete", "history"),
+)
+IP_ASSIGNMENTS = register_model(
+    IPAssignment,
+    path="ip-assignments",
+    table=IPAssignmentTable,
+    filterset=IPAssignmentFilterSet,
+    form=IPAssignmentForm,
+    title="IP 分配",
+    export_filename="ip-assignments",
+    actions=("list", "detail", "add", "edit", "delete", "history"),
+)
+MACS = register_model(
+    MacAddress,
+    path="mac-addresses",
+    table=MacAddressTable,
+    filterset=MacAddressFilterSet,
+    title="MAC 地址登记",
+    export_filename="mac-addresses",
+    actions=("list", "add", "delete"),
+)
+
 
 @register_model_view(Subnet, "list")
-class SubnetListView(ObjectListView):
-    model = Subnet
-    table_class = SubnetTable
-    filterset_class = SubnetFilterSet
-    title = "网段"
-    export_filename = "subnets"
-
+class SubnetListView(SUBNETS.generic_view("list")):
     def get_queryset(self):
         return (
             super()
@@ -45,8 +63,7 @@ class SubnetListView(ObjectListView):
 
 
 @register_model_view(Subnet, "detail")
-class SubnetView(ObjectView):
-    model = Subnet
+class SubnetView(SUBNETS.generic_view("detail")):
     template_name = "assets/subnet.html"
     shown_assignments = 50
 
@@ -72,37 +89,25 @@ class SubnetView(ObjectView):
 
 @register_model_view(Subnet, "add")
 @register_model_view(Subnet, "edit")
-class SubnetEditView(ServiceEditMixin, ObjectEditView):
-    model = Subnet
-    form_class = SubnetForm
-
+class SubnetEditView(ServiceEditMixin, SUBNETS.generic_view("edit")):
     def save_form(self, form):
         return services.save_subnet(form.save(commit=False), by=self.request.user)
 
 
 @register_model_view(Subnet, "delete")
-class SubnetDeleteView(ObjectDeleteView):
-    model = Subnet
-
+class SubnetDeleteView(SUBNETS.generic_view("delete")):
     def perform_delete(self, obj):
         services.delete_subnet(obj, by=self.request.user)
 
 
 @register_model_view(IPAssignment, "list")
-class IPAssignmentListView(ObjectListView):
-    model = IPAssignment
-    table_class = IPAssignmentTable
-    filterset_class = IPAssignmentFilterSet
-    title = "IP 分配"
-    export_filename = "ip-assignments"
-
+class IPAssignmentListView(IP_ASSIGNMENTS.generic_view("list")):
     def get_queryset(self):
         return super().get_queryset().select_related("subnet", "asset", "department")
 
 
 @register_model_view(IPAssignment, "detail")
-class IPAssignmentView(ObjectView):
-    model = IPAssignment
+class IPAssignmentView(IP_ASSIGNMENTS.generic_view("detail")):
     template_name = "assets/ipassignment.html"
 
     def get_queryset(self):
@@ -111,10 +116,7 @@ class IPAssignmentView(ObjectView):
 
 @register_model_view(IPAssignment, "add")
 @register_model_view(IPAssignment, "edit")
-class IPAssignmentEditView(ServiceEditMixin, ObjectEditView):
-    model = IPAssignment
-    form_class = IPAssignmentForm
-
+class IPAssignmentEditView(ServiceEditMixin, IP_ASSIGNMENTS.generic_view("edit")):
     def get_initial(self):
         initial = super().get_initial()
         if self.request.GET.get("asset"):
@@ -140,21 +142,13 @@ class IPAssignmentEditView(ServiceEditMixin, ObjectEditView):
 
 
 @register_model_view(IPAssignment, "delete")
-class IPAssignmentDeleteView(ObjectDeleteView):
-    model = IPAssignment
-
+class IPAssignmentDeleteView(IP_ASSIGNMENTS.generic_view("delete")):
     def perform_delete(self, obj):
         services.delete_assignment(obj, by=self.request.user)
 
 
 @register_model_view(MacAddress, "list")
-class MacAddressListView(ObjectListView):
-    model = MacAddress
-    table_class = MacAddressTable
-    filterset_class = MacAddressFilterSet
-    title = "MAC 地址登记"
-    export_filename = "mac-addresses"
-
+class MacAddressListView(MACS.generic_view("list")):
     def get_queryset(self):
         return super().get_queryset().select_related("asset", "department")
 
@@ -210,39 +204,6 @@ class MacAddressAddView(LoginRequiredMixin, FormView):
 
 
 @register_model_view(MacAddress, "delete")
-class MacAddressDeleteView(ObjectDeleteView):
-    model = MacAddress
-
+class MacAddressDeleteView(MACS.generic_view("delete")):
     def perform_delete(self, obj):
         services.delete_mac(obj, by=self.request.user)
-
-
-register_model(
-    Subnet,
-    path="subnets",
-    table=SubnetTable,
-    filterset=SubnetFilterSet,
-    form=SubnetForm,
-    title="网段",
-    export_filename="subnets",
-    actions=("list", "detail", "add", "edit", "delete", "history"),
-)
-register_model(
-    IPAssignment,
-    path="ip-assignments",
-    table=IPAssignmentTable,
-    filterset=IPAssignmentFilterSet,
-    form=IPAssignmentForm,
-    title="IP 分配",
-    export_filename="ip-assignments",
-    actions=("list", "detail", "add", "edit", "delete", "history"),
-)
-register_model(
-    MacAddress,
-    path="mac-addresses",
-    table=MacAddressTable,
-    filterset=MacAddressFilterSet,
-    title="MAC 地址登记",
-    export_filename="mac-addresses",
-    actions=("list", "add", "delete"),
-)

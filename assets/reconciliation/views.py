@@ -16,8 +16,6 @@ from django_tables2 import RequestConfig
 from szmz_security.core.forms import add_service_errors, style_filter_form
 from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
-    ObjectListView,
-    ObjectView,
     visible_object_or_404,
 )
 
@@ -27,15 +25,19 @@ from .forms import ReconciliationUploadForm, ResolveItemForm, SignOffForm
 from .models import Reconciliation, ReconciliationItem
 from .tables import ReconciliationItemTable, ReconciliationTable
 
+RUNS = register_model(
+    Reconciliation,
+    path="reconciliations",
+    table=ReconciliationTable,
+    filterset=ReconciliationFilterSet,
+    title="IP/MAC 月度核查",
+    export_filename="reconciliations",
+    actions=("list", "detail", "add", "history"),
+)
+
 
 @register_model_view(Reconciliation, "list")
-class ReconciliationListView(ObjectListView):
-    model = Reconciliation
-    table_class = ReconciliationTable
-    filterset_class = ReconciliationFilterSet
-    title = "IP/MAC 月度核查"
-    export_filename = "reconciliations"
-
+class ReconciliationListView(RUNS.generic_view("list")):
     def get_queryset(self):
         return (
             super()
@@ -131,8 +133,7 @@ def run_context(request, run):
 
 
 @register_model_view(Reconciliation, "detail")
-class ReconciliationView(ObjectView):
-    model = Reconciliation
+class ReconciliationView(RUNS.generic_view("detail")):
     template_name = "assets/reconciliation.html"
 
     def get_queryset(self):
@@ -242,14 +243,3 @@ class ReconciliationItemResolveView(LoginRequiredMixin, TemplateView):
             ),
         )
         return context
-
-
-register_model(
-    Reconciliation,
-    path="reconciliations",
-    table=ReconciliationTable,
-    filterset=ReconciliationFilterSet,
-    title="IP/MAC 月度核查",
-    export_filename="reconciliations",
-    actions=("list", "detail", "add", "history"),
-)

@@ -20,9 +20,7 @@ from szmz_security.core.forms import add_service_errors
 from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.responses import pdf_response
 from szmz_security.core.views import (
-    ObjectEditView,
     ObjectListView,
-    ObjectView,
 )
 
 from . import imports, resources, services
@@ -31,6 +29,17 @@ from .forms import AssetForm
 from .labels import labels_pdf
 from .models import Asset, AssetImport
 from .tables import AssetTable, ComplianceTable
+
+ASSETS = register_model(
+    Asset,
+    path="",
+    table=AssetTable,
+    filterset=AssetFilterSet,
+    form=AssetForm,
+    title="资产台账",
+    export_filename="assets",
+    actions=("list", "detail", "add", "edit", "delete", "history"),
+)
 
 
 class ServiceEditMixin:
@@ -53,21 +62,26 @@ class ServiceEditMixin:
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-def filtered_assets(request, queryset=None):
-    """The visible assets under the list's current filter (exports and labels use this)."""
-    visible = queryset if queryset is not None else Asset.objects.visible_to(request.user, "view")
-    filterset = AssetFilterSet(request.GET, queryset=visible, request=request)
+def filtered_assets(request, data):
+    """The visible assets under the list's filter ``data`` (the export and the labels use this)."""
+    visible = Asset.objects.visible_to(request.user, "view")
+    filterset = AssetFilterSet(data, queryset=visible, request=request)
     return filterset.qs if filterset.is_valid() else visible
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def spreadsheet(content, fmt, filename):
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @register_model_view(Asset, "list")
-class AssetListView(ObjectListView):
-    model = Asset
-    table_class = AssetTable
-    filterset_class = AssetFilterSet
+class AssetListView(ASSETS.generic_view("list")):
     template_name = "assets/asset_list.html"
-    title = "资产台账"
-    export_filename = "assets"
 
     def get_queryset(self):
         return super().get_queryset().select_related("department", "custodian__profile")
@@ -82,8 +96,7 @@ class AssetListView(ObjectListView):
 
 
 @register_model_view(Asset, "detail")
-class AssetView(ObjectView):
-    model = Asset
+class AssetView(ASSETS.generic_view("detail")):
     template_name = "assets/asset.html"
 
     def get_queryset(self):
@@ -105,9 +118,7 @@ class AssetView(ObjectView):
 
 @register_model_view(Asset, "add")
 @register_model_view(Asset, "edit")
-class AssetEditView(ServiceEditMixin, ObjectEditView):
-    model = Asset
-    form_class = AssetForm
+class AssetEditView(ServiceEditMixin, ASSETS.generic_view("edit")):
     template_name = "assets/asset_edit.html"
 
     def save_form(self, form):
@@ -122,8 +133,7 @@ def asset_export(request):
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    queryset = filtered_assets(request)
-    content = resources.export_bytes(queryset, fmt)
+    content = resources.export_bytes(filtered_assets(request, request.GET), fmt)
     record(
         AuditEvent.Kind.EXPORT,
         request=request,
@@ -132,25 +142,15 @@ def asset_export(request):
         query=request.GET.urlencode(),
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    content_type = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.{fmt}"'
-    return response
+    return spreadsheet(content, fmt, f"assets-{stamp}.{fmt}")
 
 
 @login_required
 def asset_import_template(request):
     """An empty spreadsheet with the import columns."""
-    content = resources.export_bytes(Asset.objects.none(), "xlsx")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return spreadsheet(
+        resources.export_bytes(Asset.objects.none(), "xlsx"), "xlsx", "asset-import-template.xlsx"
     )
-    response["Content-Disposition"] = 'attachment; filename="asset-import-template.xlsx"'
-    return response
 
 
 @register_model_view(Asset, "import_add", path="import", detail=False, url_name="asset_import_add")
@@ -234,15 +234,11 @@ def asset_labels(request):
     """A PDF sheet of labels for the selected assets (or the current filter); audited."""
     limit = int(services.register_setting("ASSET_LABELS_MAX"))
     back = f"{reverse('assets:asset_list')}?{request.POST.get('query', '')}"
-    visible = Asset.objects.visible_to(request.user, "view")
     if request.POST.get("scope") == "filter":
-        filterset = AssetFilterSet(
-            QueryDict(request.POST.get("query", "")), queryset=visible, request=request
-        )
-        queryset = filterset.qs if filterset.is_valid() else visible
+        queryset = filtered_assets(request, QueryDict(request.POST.get("query", "")))
     else:
         ids = [int(value) for value in request.POST.getlist("pk") if value.isdigit()]
-        queryset = visible.filter(pk__in=ids[: limit + 1])
+        queryset = Asset.objects.visible_to(request.user, "view").filter(pk__in=ids[: limit + 1])
     queryset = queryset.select_related("department").order_by("number")
     assets = list(queryset[: limit + 1])
     if not assets:
@@ -288,15 +284,3 @@ class ComplianceListView(ObjectListView):
         )
         context["rule_counts"] = [(rule, counts[rule.code]) for rule in services.compliance_rules()]
         return context
-
-
-register_model(
-    Asset,
-    path="",
-    table=AssetTable,
-    filterset=AssetFilterSet,
-    form=AssetForm,
-    title="资产台账",
-    export_filename="assets",
-    actions=("list", "detail", "add", "edit", "delete", "history"),
-)
