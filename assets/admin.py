@@ -4,7 +4,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Asset, AssetImport, BackupRecord, FireCheck, MachineRoom, RoomAccess, RoomChange
-from .resources import AssetResource
+from .register.resources import AssetResource
 
 
 @admin.register(Asset)

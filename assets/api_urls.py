@@ -3,13 +3,10 @@ model declared with a serializer (``core.registry``), and the app's own endpoint
 
 from szmz_security.core.registry import api_router
 
-from .api.views import (
-    AssetViewSet,
-    IPAssignmentViewSet,
-    MachineRoomViewSet,
-    ReconciliationViewSet,
-    SubnetViewSet,
-)
+from .machine_room.api import MachineRoomViewSet
+from .network.api import IPAssignmentViewSet, SubnetViewSet
+from .reconciliation.api import ReconciliationViewSet
+from .register.api import AssetViewSet
 
 router = api_router("assets")
 router.register("assets", AssetViewSet, basename="asset")

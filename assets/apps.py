@@ -6,13 +6,13 @@ class AssetsConfig(AppConfig):
     verbose_name = "资产与网络"
 
     def ready(self):
-        from . import evidence  # noqa: F401 - registers the register's compliance evidence kinds
+        from .register import evidence  # noqa: F401 - registers the register's compliance evidence kinds
 
     def dashboard_cards(self, user):
         """The assets the user may see and, for whoever may change the register, how many of them
         break a rule (one query each)."""
         from .models import Asset
-        from .services import with_compliance
+        from .register.services import with_compliance
 
         visible = Asset.objects.visible_to(user)
         cards = [

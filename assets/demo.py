@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from szmz_security.core.choices import NetworkZone, Secrecy
 
-from . import reconciliation, services
 from .models import Asset, BackupRecord, MachineRoom, RoomAccess, RoomChange, Subnet
+from .network import services
+from .reconciliation import services as reconciliation
 
 
 def seed(departments, users):

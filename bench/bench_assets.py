@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assets.generate import generate_assets
 from assets.models import Asset, AssetImport
-from assets.resources import run_import
+from assets.register.imports import run_import
 from bench.common import Row, median, percentile, stopwatch
 from szmz_security.org.models import Department
 
@@ -128,7 +128,7 @@ def run(ctx):
     rows.append(Row(f"import {IMPORT_ROWS:,} rows, each changed (updates)", seconds, "s"))
     rows.append(Row("  rows updated", job.updated_count, "rows"))
     with stopwatch() as export:
-        from assets.resources import export_bytes
+        from assets.register.resources import export_bytes
 
         size = len(export_bytes(Asset.objects.filter(number__startswith="IMP-"), "xlsx"))
     rows.append(Row(f"export {IMPORT_ROWS:,} rows as XLSX", export["seconds"], "s"))

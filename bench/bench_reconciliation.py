@@ -18,8 +18,8 @@ import tracemalloc
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from assets import reconciliation as rec
 from assets.models import Asset, IPAssignment, MacAddress, Reconciliation, ReconciliationItem, Subnet
+from assets.reconciliation import services as rec
 from bench.common import Row
 from szmz_security.core.choices import NetworkZone
 from szmz_security.jobs import services as jobs

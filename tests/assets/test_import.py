@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from assets import resources
 from assets.models import Asset, AssetImport
+from assets.register import resources
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.core.choices import NetworkZone, Secrecy
 from szmz_security.jobs import services as jobs

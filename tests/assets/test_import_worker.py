@@ -4,8 +4,8 @@ of Celery): the worker process reads the stored file, validates it and writes ev
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assets import resources
 from assets.models import Asset, AssetImport
+from assets.register import resources
 from szmz_security.celery import app
 from szmz_security.jobs import services as jobs
 from tests.integration.test_celery_worker import worker  # noqa: F401 - the fixture

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from assets.labels import qr_payload
+from assets.register.labels import qr_payload
 from szmz_security.auditlog.models import AuditEvent
 from tests.assets.factories import AssetFactory
 

@@ -3,8 +3,8 @@ pages under /assets/subnets/, /assets/ip-assignments/, /assets/reconciliations/ 
 
 import pytest
 
-from assets import reconciliation as rec
 from assets.models import IPAssignment, Reconciliation, Subnet
+from assets.reconciliation import services as rec
 from szmz_security.core.choices import NetworkZone
 from szmz_security.org.models import display_name
 from tests.access import AccessContract

@@ -4,8 +4,8 @@ register (one asset per MAC, any notation)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from assets import services
 from assets.models import IPAssignment, MacAddress, Subnet
+from assets.network import services
 from szmz_security.core.choices import NetworkZone
 from tests.assets.factories import AssetFactory, IPAssignmentFactory, MacAddressFactory, SubnetFactory
 

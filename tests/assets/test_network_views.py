@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assets import reconciliation as rec
 from assets.models import IPAssignment, MacAddress, Reconciliation, ReconciliationItem, Subnet
+from assets.reconciliation import services as rec
 from szmz_security.core.choices import NetworkZone
 from szmz_security.jobs import services as jobs
 from szmz_security.obligations.models import Obligation

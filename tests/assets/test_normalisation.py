@@ -4,7 +4,7 @@ spelling one address, and a bad value is refused with a Chinese message naming i
 import pytest
 from django.core.exceptions import ValidationError
 
-from assets.network import normalise_ip, normalise_mac, normalise_network, parse_network
+from assets.network.addresses import normalise_ip, normalise_mac, normalise_network, parse_network
 
 CANONICAL = "aa:bb:cc:0d:0e:ff"
 

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assets import reconciliation as rec
 from assets.models import Asset, IPAssignment, MacAddress, Reconciliation, ReconciliationItem
+from assets.reconciliation import services as rec
 from assets.tasks import ensure_reconciliation_obligations
 from incidents.models import Incident
 from szmz_security.core.choices import NetworkZone

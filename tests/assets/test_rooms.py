@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from assets import services, tasks
+from assets import tasks
+from assets.machine_room import services
 from assets.models import BackupRecord, FireCheck, MachineRoom, RoomAccess, RoomChange
 from szmz_security.obligations.models import Notification, Obligation
 from szmz_security.obligations.services import sweep

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assets.models import Asset, IPAssignment, Subnet
-from assets.network import normalise_mac, parse_network
+from assets.network.addresses import normalise_mac, parse_network
 from incidents.models import Incident
 from szmz_security.core.validators import validate_happened, validate_plausible_date, validate_year
 from tests.assets.test_assets_api import URL as ASSETS_URL

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assets import reconciliation as rec
 from assets.models import IPAssignment, MacAddress, Reconciliation
+from assets.reconciliation import services as rec
 from szmz_security.core.choices import NetworkZone
 from szmz_security.obligations.models import Obligation
 from tests.assets.factories import AssetFactory, IPAssignmentFactory, MacAddressFactory, SubnetFactory
