@@ -1,8 +1,7 @@
-"""Removable media (regulation chapter 6 §4–5 and §7, 保密工作制度, 保守国家秘密法), one Django app
-in sub-domains: the ledger (``ledger``), the annual inventory (``inventory``), check-outs
-(``movements``) and external repair, destruction and vendors (``repairs``). Django's registry and
-``from media_control.models import X`` find every model here."""
+"""Removable media (chapter 6 §4–5, §7; 保守国家秘密法): one app, models in its sub-domains (``ledger``,
+``inventory``, ``movements``, ``repairs``), all named here for Django and ``media_control.models``."""
 
+# ruff: noqa: F401
 from .inventory.models import (
     Inventory,
     InventoryGroupObjectPermission,
@@ -10,21 +9,15 @@ from .inventory.models import (
     InventoryUserObjectPermission,
 )
 from .ledger.models import (
-    CLASSIFIED_LEVELS,
-    DESTROYED_MESSAGE,
-    MAX_PROTECTION_YEARS,
-    SECRECY_OFFICE_LEVELS,
     MediaNumberCounter,
     Medium,
     MediumGroupObjectPermission,
     MediumUserObjectPermission,
     SecrecyLevel,
-    is_classified_level,
     marking_for,
 )
 from .movements.models import Checkout
 from .repairs.models import (
-    ApprovalRequest,
     DestructionRequest,
     DestructionRequestGroupObjectPermission,
     DestructionRequestUserObjectPermission,
@@ -32,35 +25,5 @@ from .repairs.models import (
     RepairRequestGroupObjectPermission,
     RepairRequestUserObjectPermission,
     Vendor,
-    VendorQuerySet,
-    certificate_path,
+    certificate_path,  # the destruction certificate's upload_to (migration 0001)
 )
-
-__all__ = [
-    "CLASSIFIED_LEVELS",
-    "DESTROYED_MESSAGE",
-    "MAX_PROTECTION_YEARS",
-    "SECRECY_OFFICE_LEVELS",
-    "ApprovalRequest",
-    "Checkout",
-    "DestructionRequest",
-    "DestructionRequestGroupObjectPermission",
-    "DestructionRequestUserObjectPermission",
-    "Inventory",
-    "InventoryGroupObjectPermission",
-    "InventoryLine",
-    "InventoryUserObjectPermission",
-    "MediaNumberCounter",
-    "Medium",
-    "MediumGroupObjectPermission",
-    "MediumUserObjectPermission",
-    "RepairRequest",
-    "RepairRequestGroupObjectPermission",
-    "RepairRequestUserObjectPermission",
-    "SecrecyLevel",
-    "Vendor",
-    "VendorQuerySet",
-    "certificate_path",
-    "is_classified_level",
-    "marking_for",
-]

@@ -4,8 +4,8 @@ from szmz_security.core.registry import model_urls
 
 from .inventory import views as inventory_views
 from .ledger import views as ledger_views
-from .movements import views as movements_views
-from .repairs import views as repairs_views
+from .movements import views as movements_views  # noqa: F401 (registers its views)
+from .repairs import views as repairs_views  # noqa: F401
 
 app_name = "media_control"
 
@@ -16,5 +16,3 @@ urlpatterns = [
     path("inventories/<int:pk>/inventory.pdf", inventory_views.inventory_pdf_view, name="inventory_pdf"),
     *model_urls("media_control"),
 ]
-
-__all__ = ["movements_views", "repairs_views"]

@@ -14,7 +14,6 @@ from szmz_security.core.responses import pdf_response
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
-    ObjectListView,
     ObjectView,
     visible_object_or_404,
 )
@@ -29,7 +28,7 @@ from .reports import inventory_pdf
 from .services import ensure_inventory, inventory_departments, record_line, sign_inventory
 from .tables import InventoryTable
 
-register_model(
+inventories = register_model(
     Inventory,
     path="inventories",
     table=InventoryTable,
@@ -37,6 +36,7 @@ register_model(
     actions=("list", "detail", "history"),
     title="介质年度清点",
     export_filename="media-inventories",
+    templates={"list": "media_control/inventory_list.html"},
 )
 
 
@@ -46,15 +46,7 @@ def visible_lines(inventory, user):
 
 
 @register_model_view(Inventory, "list")
-class InventoryListView(ObjectListView):
-    model = Inventory
-    table_class = InventoryTable
-    filterset_class = InventoryFilterSet
-    template_name = "media_control/inventory_list.html"
-    title = "介质年度清点"
-    export_filename = "media-inventories"
-    actions = ("export",)
-
+class InventoryListView(inventories.generic_view("list")):
     def get_queryset(self):
         return super().get_queryset().select_related("department", "obligation", "signed_by__profile")
 

@@ -1,8 +1,5 @@
-"""The ledger's rules: who is who around a medium, registering, changing and deleting one.
-
-A refusal in the wrong state or with bad input is a ``ValidationError`` naming the field (400), by
-the wrong person a ``PermissionDenied`` (403), both with a Chinese message. Each function runs in
-one transaction and locks the rows it moves, so nothing is half-saved."""
+"""The ledger's rules: who is who around a medium; registering, changing and deleting one. Refusals:
+``ValidationError`` naming the field (400), ``PermissionDenied`` (403), each in one transaction."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError

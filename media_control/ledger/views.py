@@ -1,7 +1,5 @@
-"""The ledger's screens: the list (and 我的介质), the detail page with its check-outs, repairs,
-destructions and inventory lines, registering and changing a medium, and the label sheet. A
-service's ValidationError is shown on the page (400), PermissionDenied is 403, a record outside the
-access rule 404."""
+"""The ledger's screens: lists, the medium's page (with its check-outs, repairs, destructions and
+inventory lines), registering, changing and deleting a medium, and the label sheet."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +15,6 @@ from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectDeleteView,
     ObjectEditView,
-    ObjectListView,
     ObjectView,
 )
 from szmz_security.obligations.models import Obligation
@@ -37,7 +34,7 @@ from .tables import MediumTable
 LABEL_LIMIT = 500
 DESTROYED_READ_ONLY = "该介质已销毁，记录只读。"
 
-register_model(
+media = register_model(
     Medium,
     path="",
     table=MediumTable,
@@ -46,6 +43,7 @@ register_model(
     actions=("list", "detail", "add", "edit", "delete", "history"),
     title="移动介质台账",
     export_filename="media",
+    templates={"list": "media_control/medium_list.html"},
 )
 
 
@@ -55,14 +53,7 @@ def action_errors(forms):
 
 
 @register_model_view(Medium, "list")
-class MediumListView(ObjectListView):
-    model = Medium
-    table_class = MediumTable
-    filterset_class = MediumFilterSet
-    template_name = "media_control/medium_list.html"
-    title = "移动介质台账"
-    export_filename = "media"
-
+class MediumListView(media.generic_view("list")):
     def get_queryset(self):
         active = Checkout.objects.filter(state=Checkout.State.CHECKED_OUT).order_by()
         return (

@@ -1,9 +1,6 @@
-"""Check-out (借用) of a medium: the approval chain (department head, then the secrecy office for
-机密/绝密), hand-out, return, and the loss report that files an incident (chapter 6 §4–5).
-
-A refusal in the wrong state or with bad input is a ``ValidationError`` naming the field (400), by
-the wrong person a ``PermissionDenied`` (403). Each function runs in one transaction and locks the
-rows it moves, so two clicks never hand a medium out twice."""
+"""Check-out (借用): the approval chain (department head, then the secrecy office for 机密/绝密),
+hand-out, return, and the loss report that files an incident (chapter 6 §4–5). Refusals as in
+``ledger.services``; the rows moved are locked, so two clicks never hand a medium out twice."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -257,6 +254,14 @@ def return_checkout(checkout, *, by, condition, note="", at=None):
     return checkout
 
 
+def end_request(checkout, *, by, reason, change_reason):
+    """A request not yet handed out ends with its medium (lost, destroyed): rejected."""
+    checkout.state = State.REJECTED
+    checkout.rejected_by, checkout.rejected_at, checkout.reject_reason = by, timezone.now(), reason
+    checkout._change_reason = change_reason
+    checkout.save()
+
+
 # --- loss -----------------------------------------------------------------------------------------
 
 
@@ -288,10 +293,7 @@ def report_lost(medium, *, by, description):
             if checkout.obligation_id and checkout.obligation.is_open:
                 obligations.waive(checkout.obligation, by=by, reason="介质遗失，已报告安全事件")
         else:
-            checkout.state = State.REJECTED
-            checkout.rejected_by, checkout.rejected_at, checkout.reject_reason = by, now, "介质已遗失"
-            checkout._change_reason = "介质遗失，申请终止"
-            checkout.save()
+            end_request(checkout, by=by, reason="介质已遗失", change_reason="介质遗失，申请终止")
     classified = medium.is_classified
     incident = Incident(
         title=f"移动介质遗失：{medium.number}（{medium.marking}）",

@@ -1,9 +1,6 @@
-"""External repair and destruction (chapter 6 §7): classified equipment only to a designated
-vendor whose designation is valid, its data removed or storage kept back before it leaves; a
-destroyed medium is read-only. Both requests share one decision (``decide``).
-
-A refusal in the wrong state or with bad input is a ``ValidationError`` naming the field (400), by
-the wrong person a ``PermissionDenied`` (403). Each function runs in one transaction."""
+"""External repair and destruction (chapter 6 §7): classified equipment only to a designated vendor
+with a valid designation, its data removed or storage kept back; a destroyed medium is read-only.
+Both requests are filed (``_file_request``) and decided (``decide``) the same way."""
 
 import mimetypes
 from pathlib import Path
@@ -20,29 +17,11 @@ from szmz_security.org.access import grant
 from ..ledger.models import Medium
 from ..ledger.services import can_manage, lock_medium, refuse_destroyed
 from ..movements.models import Checkout
+from ..movements.services import end_request
 from .models import DestructionRequest, RepairRequest
-
-APPROVE_REPAIR = "media_control.approve_repairrequest"
-APPROVE_DESTRUCTION = "media_control.approve_destructionrequest"
 
 Status = Medium.Status
 State = Checkout.State
-
-
-def _item_errors(medium, asset):
-    if bool(medium) == bool(asset):
-        raise ValidationError({"item": "请指定一件介质或一项资产（二者择一）。"})
-
-
-def _item_classified(medium, asset):
-    if medium is not None:
-        return medium.is_classified
-    return bool(getattr(asset, "is_classified", False))
-
-
-def _item_visible(user, medium, asset):
-    item = medium if medium is not None else asset
-    return type(item).objects.visible_to(user, "view").filter(pk=item.pk).exists()
 
 
 def check_vendor(vendor, classified, field="vendor"):
@@ -82,34 +61,64 @@ def resolve_item(user, number):
 
 
 @transaction.atomic
-def request_repair(*, by, reason, vendor, medium=None, asset=None, data_handling=""):
-    _item_errors(medium, asset)
-    if not _item_visible(by, medium, asset):
-        raise PermissionDenied("您无权查看该设备。")
-    if not can_request(by, medium, RepairRequest):
-        raise PermissionDenied("您没有申请外送维修的权限。")
-    if medium is not None:
-        medium = lock_medium(medium)
-        if medium.status != Status.IN_STOCK:
-            raise ValidationError({"item": f"该介质当前为“{medium.get_status_display()}”，不能送修。"})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写送修原因。"})
-    classified = _item_classified(medium, asset)
-    check_vendor(vendor, classified)
+def _file_request(model, *, by, reason, medium, asset, not_in_stock, **fields):
+    """Filing a repair or destruction request: one item (a medium or an asset) the user sees and
+    may ask about, a medium in stock, a reason, for classified equipment a designated vendor."""
+    if bool(medium) == bool(asset):
+        raise ValidationError({"item": "请指定一件介质或一项资产（二者择一）。"})
     item = medium if medium is not None else asset
-    repair = RepairRequest.objects.create(
+    if not type(item).objects.visible_to(by, "view").filter(pk=item.pk).exists():
+        raise PermissionDenied("您无权查看该设备。")
+    if not can_request(by, medium, model):
+        raise PermissionDenied(f"您没有申请{model.what}的权限。")
+    if medium is not None:
+        medium = item = lock_medium(medium)
+        if medium.status != Status.IN_STOCK:
+            raise ValidationError({"item": f"该介质当前为“{medium.get_status_display()}”，{not_in_stock}。"})
+        states = (model.State.REQUESTED, model.State.APPROVED)
+        if model is DestructionRequest and medium.destructions.filter(state__in=states).exists():
+            raise ValidationError({"item": "该介质已有进行中的销毁申请。"})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": f"请填写{model._meta.get_field('reason').verbose_name}。"})
+    classified = medium.is_classified if medium is not None else bool(getattr(asset, "is_classified", False))
+    if "vendor" in fields:
+        check_vendor(fields["vendor"], classified)
+    request = model.objects.create(
         medium=medium,
         asset=asset,
         department=item.department,
         classified=classified,
         restricted=classified,
         reason=reason.strip(),
-        vendor=vendor,
         requested_by=by,
+        **fields,
+    )
+    grant("view", by, request)
+    return request
+
+
+def request_repair(*, by, reason, vendor, medium=None, asset=None, data_handling=""):
+    return _file_request(
+        RepairRequest,
+        by=by,
+        reason=reason,
+        medium=medium,
+        asset=asset,
+        not_in_stock="不能送修",
+        vendor=vendor,
         data_handling=data_handling or "",
     )
-    grant("view", by, repair)
-    return repair
+
+
+def request_destruction(*, by, reason, medium=None, asset=None):
+    return _file_request(
+        DestructionRequest,
+        by=by,
+        reason=reason,
+        medium=medium,
+        asset=asset,
+        not_in_stock="须在库才能申请销毁",
+    )
 
 
 def _lock(request):
@@ -157,24 +166,15 @@ def decide(request, *, by, approve, text=""):
     return request
 
 
-def approve_repair(repair, *, by, comment=""):
-    return decide(repair, by=by, approve=True, text=comment)
+def approve(request, *, by, comment=""):
+    return decide(request, by=by, approve=True, text=comment)
 
 
-def reject_repair(repair, *, by, reason):
-    return decide(repair, by=by, approve=False, text=reason)
-
-
-def approve_destruction(destruction, *, by, comment=""):
-    return decide(destruction, by=by, approve=True, text=comment)
-
-
-def reject_destruction(destruction, *, by, reason):
-    return decide(destruction, by=by, approve=False, text=reason)
+approve_repair = approve_destruction = approve
 
 
 def can_handle_repair(user, repair):
-    return user.has_perm(APPROVE_REPAIR) or (repair.medium_id and can_manage(user, repair.medium))
+    return user.has_perm(repair.approve_permission) or (repair.medium_id and can_manage(user, repair.medium))
 
 
 @transaction.atomic
@@ -244,40 +244,6 @@ def _set_asset_status(asset, status, reason):
     asset.save(update_fields=["status"])
 
 
-@transaction.atomic
-def request_destruction(*, by, reason, medium=None, asset=None):
-    _item_errors(medium, asset)
-    if not _item_visible(by, medium, asset):
-        raise PermissionDenied("您无权查看该设备。")
-    if not can_request(by, medium, DestructionRequest):
-        raise PermissionDenied("您没有申请销毁的权限。")
-    if medium is not None:
-        medium = lock_medium(medium)
-        if medium.status != Status.IN_STOCK:
-            raise ValidationError(
-                {"item": f"该介质当前为“{medium.get_status_display()}”，须在库才能申请销毁。"}
-            )
-        if medium.destructions.filter(
-            state__in=(DestructionRequest.State.REQUESTED, DestructionRequest.State.APPROVED)
-        ).exists():
-            raise ValidationError({"item": "该介质已有进行中的销毁申请。"})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写销毁原因。"})
-    classified = _item_classified(medium, asset)
-    item = medium if medium is not None else asset
-    destruction = DestructionRequest.objects.create(
-        medium=medium,
-        asset=asset,
-        department=item.department,
-        classified=classified,
-        restricted=classified,
-        reason=reason.strip(),
-        requested_by=by,
-    )
-    grant("view", by, destruction)
-    return destruction
-
-
 def validate_certificate(uploaded):
     if uploaded is None:
         raise ValidationError({"certificate": "请上传销毁证明（PDF 或图片）。"})
@@ -301,7 +267,7 @@ def validate_certificate(uploaded):
 
 
 def can_complete_destruction(user, destruction):
-    return user.has_perm(APPROVE_DESTRUCTION)
+    return user.has_perm(destruction.approve_permission)
 
 
 @transaction.atomic
@@ -337,15 +303,8 @@ def complete_destruction(destruction, *, by, vendor, witness, destroyed_at, cert
         medium = lock_medium(destruction.medium)
         if medium.status not in (Status.IN_STOCK, Status.REPAIR):
             raise ValidationError(f"该介质当前为“{medium.get_status_display()}”，不能登记销毁。")
-        for checkout in medium.checkouts.filter(state__in=Checkout.PENDING_STATES + (State.APPROVED,)):
-            checkout.state = State.REJECTED
-            checkout.rejected_by, checkout.rejected_at, checkout.reject_reason = (
-                by,
-                timezone.now(),
-                "介质已销毁",
-            )
-            checkout._change_reason = "介质已销毁，申请终止"
-            checkout.save()
+        for checkout in medium.checkouts.filter(state__in=(*Checkout.PENDING_STATES, State.APPROVED)):
+            end_request(checkout, by=by, reason="介质已销毁", change_reason="介质已销毁，申请终止")
         medium.status = Status.DESTROYED
         medium._change_reason = (
             f"已销毁（销毁申请 #{destruction.pk}，{vendor}，监销人 {destruction.witness}）"

@@ -16,7 +16,6 @@ from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
-    ObjectListView,
     ObjectView,
     visible_object_or_404,
 )
@@ -58,7 +57,7 @@ register_model(
     export_filename="vendors",
     templates={"detail": "media_control/vendor.html"},
 )
-register_model(
+repairs = register_model(
     RepairRequest,
     path="repairs",
     table=RepairRequestTable,
@@ -66,8 +65,9 @@ register_model(
     actions=("list", "detail", "history"),
     title="外送维修",
     export_filename="media-repairs",
+    templates={"list": "media_control/request_list.html"},
 )
-register_model(
+destructions = register_model(
     DestructionRequest,
     path="destructions",
     table=DestructionRequestTable,
@@ -75,36 +75,22 @@ register_model(
     actions=("list", "detail", "history"),
     title="销毁申请",
     export_filename="media-destructions",
+    templates={"list": "media_control/request_list.html"},
 )
 
 
-class RequestListView(ObjectListView):
-    actions = ("export",)
-    template_name = "media_control/request_list.html"
+def request_list_view(declaration, *related):
+    class RequestListView(declaration.generic_view("list")):
+        def get_queryset(self):
+            return super().get_queryset().select_related(*related)
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "medium", "asset", "requested_by__profile")
-
-
-@register_model_view(RepairRequest, "list")
-class RepairRequestListView(RequestListView):
-    model = RepairRequest
-    table_class = RepairRequestTable
-    filterset_class = RepairRequestFilterSet
-    title = "外送维修"
-    export_filename = "media-repairs"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("vendor")
+    RequestListView.__name__ = RequestListView.__qualname__ = f"{declaration.model.__name__}ListView"
+    return register_model_view(declaration.model, "list")(RequestListView)
 
 
-@register_model_view(DestructionRequest, "list")
-class DestructionRequestListView(RequestListView):
-    model = DestructionRequest
-    table_class = DestructionRequestTable
-    filterset_class = DestructionRequestFilterSet
-    title = "销毁申请"
-    export_filename = "media-destructions"
+REQUEST_RELATED = ("department", "medium", "asset", "requested_by__profile")
+RepairRequestListView = request_list_view(repairs, *REQUEST_RELATED, "vendor")
+DestructionRequestListView = request_list_view(destructions, *REQUEST_RELATED)
 
 
 class RequestAddView(LoginRequiredMixin, TemplateView):
