@@ -3,7 +3,7 @@ model declared with a serializer (``core.registry``), and the app's own endpoint
 
 from szmz_security.core.registry import api_router
 
-from .api.views import MediumViewSet
+from .ledger.api import MediumViewSet
 
 router = api_router("media_control")
 router.register("media", MediumViewSet, basename="medium")

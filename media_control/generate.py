@@ -10,8 +10,9 @@ from simple_history.utils import bulk_create_with_history
 
 from szmz_security.obligations.models import Obligation
 
+from .ledger.models import format_number
 from .models import Checkout, Medium
-from .services import RETURN_CLAUSE, RETURN_KIND, format_number
+from .movements.services import RETURN_CLAUSE, RETURN_KIND
 
 LEVELS = ["public", "internal", "internal", "internal", "secret", "confidential"]
 TYPES = list(Medium.TYPE_CODES)
