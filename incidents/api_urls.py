@@ -3,7 +3,7 @@ model declared with a serializer (``core.registry``), and the app's own endpoint
 
 from szmz_security.core.registry import api_router
 
-from .api.views import IncidentViewSet
+from .api import IncidentViewSet
 
 router = api_router("incidents")
 router.register("incidents", IncidentViewSet, basename="incident")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class IncidentsConfig(AppConfig):
@@ -6,8 +7,6 @@ class IncidentsConfig(AppConfig):
     verbose_name = "安全事件"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         from . import evidence  # noqa: F401 - registers the incident compliance evidence kinds
         from .rules_seed import ensure_after_migrate
 

@@ -4,6 +4,10 @@ Seeded by migration 0003 and ensured after every migrate or flush, so that a fre
 database always knows what an incident owes; existing rows (possibly edited) are left alone.
 """
 
+from django.apps import apps
+
+from .models import ReportingRule
+
 RULES = [
     {
         "code": "police",
@@ -74,9 +78,5 @@ def ensure_reporting_rules(rule_model):
 
 
 def ensure_after_migrate(sender, **kwargs):
-    from django.apps import apps
-
-    from .models import ReportingRule
-
     if sender.label == "incidents" and apps.is_installed("incidents"):
         ensure_reporting_rules(ReportingRule)

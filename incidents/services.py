@@ -19,8 +19,9 @@ from szmz_security.obligations import services as obligations
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import can, grant
 
-from .categories import Grade
+from .categories import Grade, category_of
 from .models import Attachment, CorrectiveAction, Incident, RegulatorReport, ReportingRule, TimelineEntry
+from .reports import incident_report_pdf
 
 HANDLE_PERMISSION = "incidents.handle_incident"
 CORRECTIVE_ACTION_KIND = "incident.corrective_action"
@@ -156,11 +157,8 @@ def validate_incident(incident):
         errors["discovered_at"] = "发现时间不能晚于当前时间。"
     if incident.occurred_at and incident.discovered_at and incident.occurred_at > incident.discovered_at:
         errors["occurred_at"] = "发生时间不能晚于发现时间。"
-    if incident.subcategory:
-        from .categories import category_of
-
-        if category_of(incident.subcategory) != incident.category:
-            errors["subcategory"] = "事件子类与事件类型不一致。"
+    if incident.subcategory and category_of(incident.subcategory) != incident.category:
+        errors["subcategory"] = "事件子类与事件类型不一致。"
     if incident.personal_info_count and not incident.personal_info_involved:
         errors["personal_info_involved"] = "填写了涉及人数时，请勾选“涉及个人信息”。"
     if incident.network_disconnected and not incident.disconnected_at:
@@ -194,11 +192,13 @@ def file_incident(incident, *, by=None):
 
 
 @transaction.atomic
-def update_incident(incident, *, by, changed_fields):
+def update_incident(incident, *, by, changed_fields, reason=None):
     """Save an edited incident (browser form and API alike); re-classifying recomputes what it owes.
 
     What an incident owes is the handlers' call: a department head may correct the description,
     not waive a report by unticking a box."""
+    if reason:
+        incident._change_reason = reason
     owed = [name for name in changed_fields if name in RULE_FIELDS]
     if owed and not can_handle(by, incident):
         labels = "、".join(str(Incident._meta.get_field(name).verbose_name) for name in owed)
@@ -382,8 +382,6 @@ def record_report(
     if sent_at < incident.discovered_at:
         raise ValidationError({"sent_at": "报送时间不能早于发现时间。"})
     if document is None:
-        from .reports import incident_report_pdf
-
         document = ContentFile(
             incident_report_pdf(incident, obligation), name=f"incident-{incident.pk}-report.pdf"
         )
@@ -429,6 +427,34 @@ def validate_attachment(uploaded):
         check_upload(uploaded, settings.INCIDENT_ATTACHMENT_TYPES)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
+
+
+@transaction.atomic
+def report_incident(incident, *, by, evidence=(), stored=None):
+    """The report form: the incident filed with its evidence, all or nothing (``stored``
+    collects the names of the files written, for their removal if the request fails)."""
+    file_incident(incident, by=by)
+    add_evidence(incident, evidence, by=by, stored=stored)
+    return incident
+
+
+@transaction.atomic
+def edit_incident(incident, *, by, changed_fields, evidence=(), stored=None):
+    """The edit form: the changes and any further evidence, all or nothing."""
+    update_incident(incident, by=by, changed_fields=changed_fields, reason="编辑事件信息")
+    add_evidence(incident, evidence, by=by, stored=stored)
+    return incident
+
+
+@transaction.atomic
+def add_evidence(incident, files, *, by, stored=None, description=""):
+    attachments = []
+    for uploaded in files:
+        attachment = add_attachment(incident, uploaded, by=by, description=description)
+        if stored is not None:
+            stored.append(attachment.file.name)
+        attachments.append(attachment)
+    return attachments
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from django.urls import path
 
 from szmz_security.core.registry import api_router
 
-from .api.filter import filter_check
+from .wordfilter.api import filter_check
 
 router = api_router("publishing")
 

@@ -10,8 +10,8 @@ class PublishingConfig(AppConfig):
         from . import evidence, wordfilter  # noqa: F401 - evidence registers its compliance kinds
 
     def dashboard_cards(self, user):
-        from . import services
         from .models import Publication
+        from .publications import services
 
         return [
             {

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from .board import services
 
 
 @shared_task(name="publishing.ensure_report_obligation")

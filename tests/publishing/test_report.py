@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from publishing import services
+from publishing.board import services
 from publishing.models import BoardMessage, HarmfulContentReport
 from publishing.tasks import ensure_report_obligation
 from szmz_security.obligations.models import Obligation

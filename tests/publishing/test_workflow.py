@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from publishing import services
 from publishing.models import ApprovalStep, Publication
+from publishing.publications import services
 from tests.factories import UserFactory
 
 from .conftest import BLOCKED, REVIEWED

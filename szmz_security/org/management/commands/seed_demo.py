@@ -16,8 +16,9 @@ from django.utils import timezone
 from incidents.categories import Category, Grade
 from incidents.models import Incident
 from incidents.services import file_incident
+from publishing.board.services import submit_message
 from publishing.models import Channel, Publication
-from publishing.services import approve, create_publication, submit, submit_message
+from publishing.publications.services import approve, create_publication, submit
 from publishing.wordfilter import add_words
 from szmz_security.accounts.services import demo_totp_device
 from szmz_security.obligations.services import create_obligation, meet

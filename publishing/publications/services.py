@@ -1,36 +1,20 @@
-"""Publishing rules (regulation chapter 10): the approval chain of a publication (10 §1), the
-public message board (10 §2) and the monthly report of held harmful content (10 §4).
-
-Views, the API and the tests call these functions; nothing else changes a publication's state.
-A decision in the wrong state is a ``ValidationError`` (400), by the wrong person a
-``PermissionDenied`` (403), both with a Chinese message.
+"""The approval chain of a publication (regulation 10 §1): who may draft, edit and decide, and
+every state change with its step. Views, the API and the tests call these functions; nothing else
+changes a publication's state. A decision in the wrong state is a ``ValidationError`` (400), by the
+wrong person a ``PermissionDenied`` (403), both with a Chinese message.
 """
 
-import csv
-import io
-import logging
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
-from szmz_security.obligations.models import Obligation
-from szmz_security.obligations.services import create_obligation, meet
 from szmz_security.org.access import MANAGE_DEPARTMENT_PERMISSION
 from szmz_security.org.access import creatable_departments as access_creatable_departments
 from szmz_security.org.models import Department
 
-from .models import ApprovalStep, BoardMessage, HarmfulContentReport, Publication, PublicationAttachment
-
-logger = logging.getLogger(__name__)
+from ..models import ApprovalStep, Publication, PublicationAttachment
+from ..wordfilter.scan import FilterBlocked, blocking_hits, review_hits, scan_publication, words_of
 
 State = Publication.State
 Action = ApprovalStep.Action
@@ -42,100 +26,6 @@ OVERRIDE_PERMISSION = "publishing.override_filter"
 
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
 REVIEW_STATES = (State.HEAD_REVIEW, State.INFO_REVIEW, State.LEADER_REVIEW, State.READY)
-
-REPORT_KIND = "publishing.harmful_content_report"
-REPORT_CLAUSE = "市民政局制度 第十章第4条"
-
-
-# --- the sensitive-word filter (publishing/wordfilter.py, built alongside) ------------------------
-
-
-def _wordfilter():
-    from . import wordfilter
-
-    return wordfilter
-
-
-def hit_dict(hit, field=None):
-    data = {
-        "word": hit.word,
-        "category": hit.category,
-        "level": hit.level,
-        "start": hit.start,
-        "end": hit.end,
-    }
-    if field:
-        data["field"] = field
-    return data
-
-
-def scan(text, field=None):
-    """The filter's hits in ``text`` as dicts (JSON-storable, positions in the original text)."""
-    return [hit_dict(hit, field) for hit in _wordfilter().check(text or "")]
-
-
-def scan_publication(publication):
-    return scan(publication.title, "title") + scan(publication.body, "body")
-
-
-def blocking_hits(hits):
-    return [hit for hit in hits if hit["level"] == "block"]
-
-
-def review_hits(hits):
-    return [hit for hit in hits if hit["level"] == "review"]
-
-
-class FilterBlocked(ValidationError):
-    """A blocking hit: the text must be changed. ``hits`` says where."""
-
-    def __init__(self, message, hits):
-        super().__init__({"body": [message]})
-        self.hits = hits
-
-
-def words_of(hits):
-    return "、".join(dict.fromkeys(f"“{hit['word']}”" for hit in hits))
-
-
-def highlight(text, hits):
-    """``text`` escaped, with each hit's span wrapped in ``<mark>`` (overlaps merged), line
-    breaks kept."""
-    text = text or ""
-    spans = sorted(
-        (max(0, hit["start"]), min(len(text), hit["end"]), hit["level"], hit.get("category", ""))
-        for hit in hits
-        if hit["end"] > hit["start"]
-    )
-    merged = []
-    for start, end, level, category in spans:
-        if merged and start < merged[-1][1]:
-            last = merged[-1]
-            merged[-1] = (
-                last[0],
-                max(last[1], end),
-                "block" if "block" in (last[2], level) else level,
-                last[3],
-            )
-        else:
-            merged.append((start, end, level, category))
-
-    def piece(value):
-        return escape(value).replace("\n", "<br>")
-
-    parts, position = [], 0
-    for start, end, level, category in merged:
-        parts.append(piece(text[position:start]))
-        parts.append(
-            f'<mark class="filter-hit filter-{escape(level)}" data-level="{escape(level)}" '
-            f'title="{escape(category)}">{piece(text[start:end])}</mark>'
-        )
-        position = end
-    parts.append(piece(text[position:]))
-    return mark_safe("".join(parts))  # nosec B308 B703 # every piece of user text is escaped above
-
-
-# --- who may do what -----------------------------------------------------------------------------
 
 
 def heads_departments(user):
@@ -205,6 +95,19 @@ def can_decide(user, publication):
     return decider_check(user, publication) is None
 
 
+def can_override(user, publication, hits):
+    """Whether ``user`` may let the review-level ``hits`` of ``publication`` pass (放行): an
+    information officer, not the author, once, and never over a blocking hit."""
+    return (
+        publication.state in (State.INFO_REVIEW, State.READY)
+        and user.has_perm(OVERRIDE_PERMISSION)
+        and publication.author_id != user.pk
+        and bool(review_hits(hits))
+        and not blocking_hits(hits)
+        and not publication.filter_override
+    )
+
+
 def pending_for(user, queryset=None):
     """待我审批: items waiting for ``user``'s decision (never their own)."""
     queryset = Publication.objects.all() if queryset is None else queryset
@@ -254,6 +157,7 @@ def _save(publication, reason, user):
     publication.save()
 
 
+@transaction.atomic
 def create_publication(publication, *, by, files=()):
     if not creatable_departments(by).filter(pk=publication.department_id).exists():
         raise PermissionDenied("您只能为本部门起草信息。")
@@ -265,6 +169,7 @@ def create_publication(publication, *, by, files=()):
     return publication
 
 
+@transaction.atomic
 def update_publication(publication, *, by, files=()):
     stored = Publication.objects.get(pk=publication.pk)
     check_editable(by, stored)
@@ -501,272 +406,3 @@ def new_version(publication, *, by):
     )
     _save(draft, f"由第 {publication.version} 版创建新版本", by)
     return draft
-
-
-# --- the public message board --------------------------------------------------------------------
-
-
-def rate_limited(ip_address):
-    """At most PUBLISHING_BOARD_RATE messages per address per minute (counted in the cache)."""
-    limit = getattr(settings, "PUBLISHING_BOARD_RATE", 3)
-    key = f"publishing:board:{ip_address or 'unknown'}:{timezone.now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > limit
-
-
-def submit_message(*, name, contact, text, ip_address=None):
-    """Filter a message before display: blocking → held (never shown), review → waits for an
-    information officer, clean → shown. The rate limit is the public board's (per client address);
-    messages entered without one (demo data, imports) are not counted."""
-    if ip_address is not None and rate_limited(ip_address):
-        raise ValidationError("您提交得太频繁了，请一分钟后再试。")
-    # The name is shown publicly too: it is filtered as well (its hits carry field "name").
-    hits = scan(text) + scan(name, "name")
-    if blocking_hits(hits):
-        status = BoardMessage.Status.HELD
-    elif review_hits(hits):
-        status = BoardMessage.Status.REVIEW
-    else:
-        status = BoardMessage.Status.SHOWN
-    message = BoardMessage(
-        name=name.strip(),
-        contact=contact.strip(),
-        text=text,
-        ip_address=ip_address,
-        status=status,
-        filter_hits=hits,
-    )
-    message._change_reason = f"公众留言：{message.get_status_display()}"
-    message.save()
-    return message
-
-
-def review_message(message, *, by, show):
-    """An information officer's decision on a message waiting for review (recorded in history)."""
-    if not by.has_perm("publishing.change_boardmessage"):
-        raise PermissionDenied("只有信息员可以审核留言。")
-    updated = BoardMessage.objects.filter(pk=message.pk, status=BoardMessage.Status.REVIEW).update(
-        status=BoardMessage.Status.SHOWN if show else BoardMessage.Status.HELD
-    )
-    if updated != 1:
-        raise ValidationError("该留言不在待审核状态（可能已被他人处理）。")
-    message.refresh_from_db()
-    message.reviewed_by = by
-    message.reviewed_at = timezone.now()
-    message._change_reason = "审核通过，予以显示" if show else "审核不通过，予以拦截"
-    message._history_user = by
-    message.save()
-    return message
-
-
-# --- the monthly report of held harmful content (10 §4) ------------------------------------------
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-def previous_month(day):
-    return month_start(month_start(day) - timedelta(days=1))
-
-
-def next_month(month):
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def month_bounds(month):
-    """[start, end) of a month in local time, as aware datetimes."""
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(month, time.min), tz)
-    end = timezone.make_aware(datetime.combine(next_month(month), time.min), tz)
-    return start, end
-
-
-def report_due_at(month):
-    """The 10th of the following month, end of day (local time)."""
-    due_day = next_month(month).replace(day=10)
-    return timezone.make_aware(datetime.combine(due_day, time(23, 59, 59)), timezone.get_current_timezone())
-
-
-def report_department():
-    code = getattr(settings, "PUBLISHING_REPORT_DEPARTMENT", "XXZX")
-    return Department.objects.filter(code=code).first()
-
-
-@transaction.atomic
-def ensure_report_obligation(month=None):
-    """The report for ``month`` (default: last month) and its obligation, created once."""
-    month = month_start(month) if month else previous_month(timezone.localdate())
-    department = report_department()
-    if department is None:
-        logger.warning(
-            "publishing: department %r not found, no harmful-content report obligation for %s",
-            getattr(settings, "PUBLISHING_REPORT_DEPARTMENT", "XXZX"),
-            f"{month:%Y-%m}",
-        )
-        return None
-    report, _ = HarmfulContentReport.objects.select_for_update().get_or_create(month=month)
-    if report.obligation_id is None:
-        report.obligation = create_obligation(
-            title=f"报送{month:%Y年%m月}有害信息月报",
-            kind=REPORT_KIND,
-            clause=REPORT_CLAUSE,
-            authority="公安机关",
-            due_at=report_due_at(month),
-            department=department,
-            subject=report,
-            notify_roles=("information_officer",),
-        )
-        report._change_reason = "创建月报义务"
-        report.save()
-    return report
-
-
-def held_messages(month):
-    start, end = month_bounds(month)
-    return BoardMessage.objects.filter(
-        status=BoardMessage.Status.HELD, submitted_at__gte=start, submitted_at__lt=end
-    ).order_by("submitted_at", "pk")
-
-
-def excerpt(text, length=80):
-    text = " ".join((text or "").split())
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def hits_text(hits):
-    return "；".join(
-        f"{hit['word']}（{hit.get('category', '')}，{'拦截' if hit['level'] == 'block' else '审核'}）"
-        for hit in hits
-    )
-
-
-@dataclass
-class ReportData:
-    month: date
-    messages: list
-    generated_at: datetime
-    by: object
-
-
-def report_csv(data):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(["编号", "留言时间", "留言人", "联系方式", "IP地址", "内容摘录", "命中敏感词"])
-    for message in data.messages:
-        writer.writerow(
-            [
-                message.pk,
-                timezone.localtime(message.submitted_at).strftime("%Y-%m-%d %H:%M:%S"),
-                message.name,
-                message.contact,
-                message.ip_address or "",
-                excerpt(message.text, 200),
-                hits_text(message.filter_hits),
-            ]
-        )
-    return buffer.getvalue().encode("utf-8")
-
-
-def report_pdf(data):
-    from reportlab.lib import colors
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
-
-    from szmz_security.core.pdf import build_pdf, field_table, local, para, styles
-
-    def story():
-        style = styles()
-        by_word = {}
-        for message in data.messages:
-            for hit in message.filter_hits:
-                by_word[hit["word"]] = by_word.get(hit["word"], 0) + 1
-        top = "、".join(
-            f"{word}（{count}）" for word, count in sorted(by_word.items(), key=lambda i: -i[1])[:10]
-        )
-        elements = [
-            Paragraph(f"{data.month:%Y年%m月}公众留言有害信息报告", style["title"]),
-            field_table(
-                [
-                    ("报告单位", "深圳市民政局"),
-                    (
-                        "统计期间",
-                        f"{data.month:%Y-%m-%d} 至 {next_month(data.month) - timedelta(days=1):%Y-%m-%d}",
-                    ),
-                    ("拦截留言数", f"{len(data.messages)} 条"),
-                    ("主要命中词", top or "无"),
-                    ("依据", REPORT_CLAUSE),
-                    ("生成时间", local(data.generated_at)),
-                    ("生成人", getattr(data.by, "get_username", lambda: "系统")()),
-                ],
-                style,
-            ),
-            Spacer(1, 4 * mm),
-            Paragraph("拦截留言明细", style["h2"]),
-        ]
-        if not data.messages:
-            elements.append(para("本月无被拦截的有害信息。", style["body"]))
-            return elements
-        rows = [[para(label, style["label"]) for label in ("时间", "留言人", "内容摘录", "命中敏感词")]]
-        for message in data.messages:
-            rows.append(
-                [
-                    para(local(message.submitted_at), style["cell"]),
-                    para(message.name, style["cell"]),
-                    para(excerpt(message.text), style["cell"]),
-                    para(hits_text(message.filter_hits), style["cell"]),
-                ]
-            )
-        table = Table(rows, colWidths=[30 * mm, 25 * mm, 70 * mm, 45 * mm], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        elements.append(table)
-        return elements
-
-    return build_pdf(story, title=f"{data.month:%Y年%m月}有害信息报告")
-
-
-def generate_report(month, *, by):
-    """Build the month's PDF and CSV, store them on the report and meet its obligation (met late
-    after the 10th of the following month)."""
-    month = month_start(month)
-    if month >= month_start(timezone.localdate()):
-        raise ValidationError({"month": "只能生成已结束月份的报告。"})
-    with transaction.atomic():
-        report = ensure_report_obligation(month)
-        if report is None:
-            report, _ = HarmfulContentReport.objects.get_or_create(month=month)
-        report = HarmfulContentReport.objects.select_for_update().get(pk=report.pk)
-        now = timezone.now()
-        data = ReportData(month=month, messages=list(held_messages(month)), generated_at=now, by=by)
-        stamp = f"{month:%Y-%m}"
-        report.pdf.save(f"harmful-content-{stamp}.pdf", ContentFile(report_pdf(data)), save=False)
-        report.csv.save(f"harmful-content-{stamp}.csv", ContentFile(report_csv(data)), save=False)
-        report.message_count = len(data.messages)
-        report.generated_at = now
-        report.generated_by = by
-        report._change_reason = "生成报告"
-        report._history_user = by
-        report.save()
-        obligation = report.obligation
-        if obligation is not None and obligation.state == Obligation.State.OPEN:
-            meet(
-                obligation,
-                by=by,
-                evidence=f"已生成{month:%Y年%m月}有害信息报告（拦截留言 {len(data.messages)} 条），PDF 与 CSV 已存档。",
-                at=now,
-            )
-    return report

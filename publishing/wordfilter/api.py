@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from .. import wordfilter
 from ..models import WordCategory, WordLevel
+from . import matcher
 
 MAX_TEXT_CHARS = 1_000_000  # about 1 MB of text; larger documents are checked in parts by the caller
 
@@ -94,7 +94,7 @@ class FilterCheckView(APIView):
         FILTER_MAX_HITS hits are listed (the first by position); ``total`` counts them all."""
         serializer = FilterCheckRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        found = wordfilter.check_first(serializer.validated_data["text"], settings.FILTER_MAX_HITS)
+        found = matcher.check_first(serializer.validated_data["text"], settings.FILTER_MAX_HITS)
         return Response(
             {
                 "hits": [hit.as_dict() for hit in found.hits],

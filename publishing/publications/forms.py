@@ -1,16 +1,13 @@
-"""Publishing forms: thin shells over ``services`` (the rules live there)."""
+"""Publication forms: thin shells over ``services`` (the rules live there)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from szmz_security.core.forms import BootstrapFormMixin, MultipleFileField, add_service_errors, datetime_input
+from szmz_security.core.forms import BootstrapFormMixin, MultipleFileField, datetime_input
 from szmz_security.core.uploads import check_upload, describe
-from szmz_security.core.validators import validate_plausible_date
 
+from ..models import Publication
 from . import services
-from .models import BoardMessage, Publication
-
-__all__ = ["BoardMessageForm", "DecisionForm", "PublicationForm", "ReportForm", "add_service_errors"]
 
 MAX_ATTACHMENT_MB = 20
 # What a publication's attachments may be (documents, images, archives), checked by content.
@@ -81,25 +78,4 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
     )
     comment = forms.CharField(
         label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class BoardMessageForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(label="您的称呼", max_length=50)
-    contact = forms.CharField(
-        label="联系方式", max_length=100, required=False, help_text="选填，不公开显示。"
-    )
-    text = forms.CharField(
-        label="留言内容",
-        max_length=BoardMessage._meta.get_field("text").max_length,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
-class ReportForm(BootstrapFormMixin, forms.Form):
-    month = forms.DateField(
-        validators=[validate_plausible_date],
-        label="月份",
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        input_formats=["%Y-%m", "%Y-%m-%d"],
     )
