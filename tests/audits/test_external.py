@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import services
 from audits.models import ExternalAssessment
+from audits.reviews import services
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.obligations.models import Obligation
 from tests.audits.factories import ExternalAssessmentFactory

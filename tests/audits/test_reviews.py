@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import services
 from audits.models import Circulation, QuarterlyReview, ReviewItem
+from audits.reviews import services
 from audits.tasks import ensure_quarterly_review
 from szmz_security.compliance.models import Clause
 from szmz_security.obligations.models import Notification, Obligation
