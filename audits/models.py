@@ -1,103 +1,21 @@
-"""Risk assessment (regulation chapter 4) and the governance records: the models of the
-sub-domains, imported here so that Django's registry and ``from audits.models import X`` find
-them (app label and tables unchanged)."""
+"""The models of the sub-domains (and their object-permission models, declared beside them),
+imported here so that Django's registry and ``from audits.models import X`` find them; the app
+label and the tables are unchanged."""
 
-from .assessments.models import (
-    ExternalAssessment,
-    ExternalAssessmentGroupObjectPermission,
-    ExternalAssessmentUserObjectPermission,
-    report_path,
-)
-from .governance.models import (
+from .assessments.models import ExternalAssessment, report_path  # noqa: F401
+from .governance.models import (  # noqa: F401
     AccountReview,
-    AccountReviewGroupObjectPermission,
-    AccountReviewUserObjectPermission,
     Attendance,
     LogSource,
-    LogSourceGroupObjectPermission,
-    LogSourceUserObjectPermission,
     OfficerAppointment,
-    OfficerAppointmentGroupObjectPermission,
-    OfficerAppointmentUserObjectPermission,
     OnCallShift,
-    OnCallShiftGroupObjectPermission,
-    OnCallShiftUserObjectPermission,
     PasswordChange,
     PatchRecord,
-    PatchRecordGroupObjectPermission,
-    PatchRecordUserObjectPermission,
     PrivilegedAccount,
-    PrivilegedAccountGroupObjectPermission,
-    PrivilegedAccountUserObjectPermission,
     ScanFinding,
     SecurityScan,
-    SecurityScanGroupObjectPermission,
-    SecurityScanUserObjectPermission,
     TrainingSession,
-    TrainingSessionGroupObjectPermission,
-    TrainingSessionUserObjectPermission,
 )
-from .projects.models import (
-    GoLiveAssessment,
-    Project,
-    ProjectGroupObjectPermission,
-    ProjectUserObjectPermission,
-    RiskEstimate,
-)
-from .reviews.models import (
-    Circulation,
-    Finding,
-    QuarterlyReview,
-    QuarterlyReviewGroupObjectPermission,
-    QuarterlyReviewUserObjectPermission,
-    ReviewItem,
-)
-from .risks.models import Risk, RiskGroupObjectPermission, RiskUserObjectPermission
-
-__all__ = [
-    "AccountReview",
-    "AccountReviewGroupObjectPermission",
-    "AccountReviewUserObjectPermission",
-    "Attendance",
-    "Circulation",
-    "ExternalAssessment",
-    "ExternalAssessmentGroupObjectPermission",
-    "ExternalAssessmentUserObjectPermission",
-    "Finding",
-    "GoLiveAssessment",
-    "LogSource",
-    "LogSourceGroupObjectPermission",
-    "LogSourceUserObjectPermission",
-    "OfficerAppointment",
-    "OfficerAppointmentGroupObjectPermission",
-    "OfficerAppointmentUserObjectPermission",
-    "OnCallShift",
-    "OnCallShiftGroupObjectPermission",
-    "OnCallShiftUserObjectPermission",
-    "PasswordChange",
-    "PatchRecord",
-    "PatchRecordGroupObjectPermission",
-    "PatchRecordUserObjectPermission",
-    "PrivilegedAccount",
-    "PrivilegedAccountGroupObjectPermission",
-    "PrivilegedAccountUserObjectPermission",
-    "Project",
-    "ProjectGroupObjectPermission",
-    "ProjectUserObjectPermission",
-    "QuarterlyReview",
-    "QuarterlyReviewGroupObjectPermission",
-    "QuarterlyReviewUserObjectPermission",
-    "ReviewItem",
-    "Risk",
-    "RiskEstimate",
-    "RiskGroupObjectPermission",
-    "RiskUserObjectPermission",
-    "ScanFinding",
-    "SecurityScan",
-    "SecurityScanGroupObjectPermission",
-    "SecurityScanUserObjectPermission",
-    "TrainingSession",
-    "TrainingSessionGroupObjectPermission",
-    "TrainingSessionUserObjectPermission",
-    "report_path",
-]
+from .projects.models import GoLiveAssessment, Project, RiskEstimate  # noqa: F401
+from .reviews.models import Circulation, Finding, QuarterlyReview, ReviewItem  # noqa: F401
+from .risks.models import Risk  # noqa: F401

@@ -9,7 +9,6 @@ from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
-    ObjectListView,
     ObjectView,
     visible_object_or_404,
 )
@@ -22,7 +21,7 @@ from .forms import ExternalAssessmentForm
 from .models import ExternalAssessment
 from .tables import ExternalAssessmentTable
 
-register_model(
+declaration = register_model(
     ExternalAssessment,
     path="external-assessments",
     table=ExternalAssessmentTable,
@@ -34,13 +33,7 @@ register_model(
 
 
 @register_model_view(ExternalAssessment, "list")
-class ExternalAssessmentListView(ObjectListView):
-    model = ExternalAssessment
-    table_class = ExternalAssessmentTable
-    filterset_class = ExternalAssessmentFilterSet
-    title = "外部测评"
-    export_filename = "external-assessments"
-
+class ExternalAssessmentListView(declaration.generic_view("list")):
     def get_queryset(self):
         return super().get_queryset().select_related("department")
 

@@ -18,7 +18,6 @@ from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
-    ObjectListView,
     ObjectView,
     visible_object_or_404,
 )
@@ -57,10 +56,11 @@ DECLARATIONS = (
     (PrivilegedAccount, "privileged-accounts", "特权账号登记", "privileged-accounts", True),
 )
 
+DECLARED = {}
 for _model, _path, _title, _export, _editable in DECLARATIONS:
     _name = _model.__name__
     _form = getattr(forms, f"{_name}Form", None)
-    register_model(
+    DECLARED[_model] = register_model(
         _model,
         path=_path,
         table=getattr(tables, f"{_name}Table"),
@@ -76,32 +76,16 @@ for _model, _path, _title, _export, _editable in DECLARATIONS:
         register_model_view(_model, "edit")(_edit)
 
 
-def list_view(model, *related, template_name=None, **annotations):
-    """The generated list of a declared model, its rows with ``related`` selected."""
-
-    def decorator(cls):
-        cls.model = model
-        cls.table_class = getattr(tables, f"{model.__name__}Table")
-        cls.filterset_class = getattr(filters, f"{model.__name__}FilterSet")
-        cls.title = next(title for m, _, title, _, _ in DECLARATIONS if m is model)
-        cls.export_filename = next(name for m, _, _, name, _ in DECLARATIONS if m is model)
-        cls.related = related
-        cls.annotations = annotations
-        if template_name:
-            cls.template_name = template_name
-        if not any(editable for m, *_, editable in DECLARATIONS if m is model):
-            cls.actions = ("export",)
-        return register_model_view(model, "list")(cls)
-
-    return decorator
-
-
-class GovernanceListView(ObjectListView):
-    related = ()
-    annotations = {}
+def list_view(model, *related, **annotations):
+    """The generated list of ``model``, its rows with ``related`` selected and ``annotations``."""
 
     def get_queryset(self):
-        return super().get_queryset().select_related(*self.related).annotate(**self.annotations)
+        return super(view, self).get_queryset().select_related(*related).annotate(**annotations)
+
+    view = type(
+        f"{model.__name__}ListView", (DECLARED[model].generic_view("list"),), {"get_queryset": get_queryset}
+    )
+    return view
 
 
 def field_rows(obj, exclude=("id", "password_due_on")):
@@ -148,10 +132,10 @@ class GovernanceView(DetailFormsMixin, ObjectView):
 # --- the security-officer roster (2 §1) ---------------------------------------------------------
 
 
-@list_view(
-    OfficerAppointment, "person__profile", "department", template_name="audits/officerappointment_list.html"
-)
-class OfficerAppointmentListView(GovernanceListView):
+@register_model_view(OfficerAppointment, "list")
+class OfficerAppointmentListView(list_view(OfficerAppointment, "person__profile", "department")):
+    template_name = "audits/officerappointment_list.html"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["roster"] = services.roster_status()
@@ -167,9 +151,9 @@ class OfficerAppointmentView(GovernanceView):
 # --- the 24-hour on-call rota (3 §3) ------------------------------------------------------------
 
 
-@list_view(OnCallShift, "person__profile", "department", template_name="audits/oncallshift_list.html")
-class OnCallShiftListView(GovernanceListView):
-    pass
+@register_model_view(OnCallShift, "list")
+class OnCallShiftListView(list_view(OnCallShift, "person__profile", "department")):
+    template_name = "audits/oncallshift_list.html"
 
 
 @register_model_view(OnCallShift, "today", detail=False, url_name="oncall_today")
@@ -204,15 +188,15 @@ class OnCallShiftView(GovernanceView):
 # --- security scans and patches (2 §6, 8 §2) ----------------------------------------------------
 
 
-@list_view(
-    SecurityScan,
-    "performed_by__profile",
-    "department",
-    finding_count=Count("findings", distinct=True),
-    open_count=Count("findings", filter=Q(findings__fixed_on__isnull=True), distinct=True),
+register_model_view(SecurityScan, "list")(
+    list_view(
+        SecurityScan,
+        "performed_by__profile",
+        "department",
+        finding_count=Count("findings", distinct=True),
+        open_count=Count("findings", filter=Q(findings__fixed_on__isnull=True), distinct=True),
+    )
 )
-class SecurityScanListView(GovernanceListView):
-    pass
 
 
 @register_model_view(SecurityScan, "detail")
@@ -255,9 +239,7 @@ class ScanFindingFixView(ObjectActionMixin, SecurityScanView):
         return "已记录整改完成。"
 
 
-@list_view(PatchRecord, "applied_by__profile", "department")
-class PatchRecordListView(GovernanceListView):
-    pass
+register_model_view(PatchRecord, "list")(list_view(PatchRecord, "applied_by__profile", "department"))
 
 
 @register_model_view(PatchRecord, "detail")
@@ -269,9 +251,7 @@ class PatchRecordView(GovernanceView):
 # --- log sources (2 §5, 8 §1) -------------------------------------------------------------------
 
 
-@list_view(LogSource, "verified_by__profile", "department")
-class LogSourceListView(GovernanceListView):
-    pass
+register_model_view(LogSource, "list")(list_view(LogSource, "verified_by__profile", "department"))
 
 
 @register_model_view(LogSource, "detail")
@@ -300,13 +280,11 @@ def log_source_verify(request, pk):
 # --- training (chapter 9) -----------------------------------------------------------------------
 
 
-@list_view(
-    TrainingSession,
-    "department",
-    attended_count=Count("attendance", filter=Q(attendance__attended=True)),
+register_model_view(TrainingSession, "list")(
+    list_view(
+        TrainingSession, "department", attended_count=Count("attendance", filter=Q(attendance__attended=True))
+    )
 )
-class TrainingSessionListView(GovernanceListView):
-    pass
 
 
 @register_model_view(TrainingSession, "detail")
@@ -357,9 +335,9 @@ def training_history(request, user_pk):
 # --- account reviews (7 §2) ---------------------------------------------------------------------
 
 
-@list_view(AccountReview, "subject__profile", "closed_by__profile", "obligation")
-class AccountReviewListView(GovernanceListView):
-    pass
+register_model_view(AccountReview, "list")(
+    list_view(AccountReview, "subject__profile", "closed_by__profile", "obligation")
+)
 
 
 @register_model_view(AccountReview, "detail")
@@ -385,9 +363,9 @@ class AccountReviewCloseView(ObjectActionMixin, AccountReviewView):
 # --- privileged accounts (5 §4) -----------------------------------------------------------------
 
 
-@list_view(PrivilegedAccount, "holder__profile", "approved_by__profile", "department")
-class PrivilegedAccountListView(GovernanceListView):
-    pass
+register_model_view(PrivilegedAccount, "list")(
+    list_view(PrivilegedAccount, "holder__profile", "approved_by__profile", "department")
+)
 
 
 @register_model_view(PrivilegedAccount, "detail")

@@ -12,7 +12,6 @@ from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
-    ObjectListView,
     ObjectView,
     visible_object_or_404,
 )
@@ -24,7 +23,7 @@ from .forms import EstimateForm, GoLiveAssessmentForm, ProjectForm, TransitionFo
 from .models import GoLiveAssessment, Project
 from .tables import ProjectTable
 
-register_model(
+declaration = register_model(
     Project,
     path="projects",
     table=ProjectTable,
@@ -36,13 +35,7 @@ register_model(
 
 
 @register_model_view(Project, "list")
-class ProjectListView(ObjectListView):
-    model = Project
-    table_class = ProjectTable
-    filterset_class = ProjectFilterSet
-    title = "信息化项目"
-    export_filename = "projects"
-
+class ProjectListView(declaration.generic_view("list")):
     def get_queryset(self):
         return super().get_queryset().select_related("department", "owner__profile")
 

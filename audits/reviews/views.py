@@ -14,7 +14,6 @@ from szmz_security.core.responses import pdf_response
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
-    ObjectListView,
     ObjectView,
     visible_object_or_404,
 )
@@ -26,7 +25,7 @@ from .models import QuarterlyReview
 from .reports import review_pdf_bytes
 from .tables import QuarterlyReviewTable
 
-register_model(
+declaration = register_model(
     QuarterlyReview,
     path="reviews",
     table=QuarterlyReviewTable,
@@ -38,14 +37,8 @@ register_model(
 
 
 @register_model_view(QuarterlyReview, "list")
-class QuarterlyReviewListView(ObjectListView):
-    model = QuarterlyReview
-    table_class = QuarterlyReviewTable
-    filterset_class = QuarterlyReviewFilterSet
+class QuarterlyReviewListView(declaration.generic_view("list")):
     template_name = "audits/quarterlyreview_list.html"
-    title = "季度风险评估"
-    export_filename = "quarterly-reviews"
-    actions = ("export",)
 
     def get_queryset(self):
         return (

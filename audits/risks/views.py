@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from szmz_security.core.forms import style_filter_form
 from szmz_security.core.registry import register_model, register_model_view
-from szmz_security.core.views import DetailFormsMixin, ObjectActionMixin, ObjectListView, ObjectView
+from szmz_security.core.views import DetailFormsMixin, ObjectActionMixin, ObjectView
 
 from .. import risk_levels
 from ..common import CheckedEditView
@@ -15,7 +15,7 @@ from .forms import RiskAcceptForm, RiskCloseForm, RiskForm, RiskReviewForm
 from .models import Risk
 from .tables import RiskTable
 
-register_model(
+declaration = register_model(
     Risk,
     path="risks",
     table=RiskTable,
@@ -27,13 +27,8 @@ register_model(
 
 
 @register_model_view(Risk, "list")
-class RiskListView(ObjectListView):
-    model = Risk
-    table_class = RiskTable
-    filterset_class = RiskFilterSet
+class RiskListView(declaration.generic_view("list")):
     template_name = "audits/risk_list.html"
-    title = "风险台账"
-    export_filename = "risks"
 
     def get_queryset(self):
         return super().get_queryset().select_related("department", "owner__profile", "project")
