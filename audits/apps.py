@@ -6,7 +6,7 @@ class AuditsConfig(AppConfig):
     verbose_name = "风险评估与合规"
 
     def ready(self):
-        from . import evidence, signals  # noqa: F401 - evidence registers its kinds on import
+        from .governance import evidence, signals  # noqa: F401 - evidence registers its kinds on import
 
         signals.connect()
 

@@ -120,7 +120,7 @@ def active_people():
 # --- views ---------------------------------------------------------------------------------------
 
 
-class CheckedEditView(ObjectEditView):
+class ServiceEditView(ObjectEditView):
     """Create or edit through a service (``save_form``, one transaction there): its ValidationError
     is shown next to its field (``field_map`` renames service keys), nothing is saved (400)."""
 

@@ -13,7 +13,7 @@ from szmz_security.core.views import (
     visible_object_or_404,
 )
 
-from ..common import CheckedEditView, stored_file
+from ..common import ServiceEditView, stored_file
 from ..reviews.forms import FindingForm
 from . import services
 from .filters import ExternalAssessmentFilterSet
@@ -60,7 +60,7 @@ class ExternalAssessmentView(DetailFormsMixin, ObjectView):
 
 @register_model_view(ExternalAssessment, "add")
 @register_model_view(ExternalAssessment, "edit")
-class ExternalAssessmentEditView(CheckedEditView):
+class ExternalAssessmentEditView(ServiceEditView):
     model = ExternalAssessment
     form_class = ExternalAssessmentForm
     field_map = {"report": "report_file"}

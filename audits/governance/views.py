@@ -23,7 +23,7 @@ from szmz_security.core.views import (
 )
 from szmz_security.org.models import display_name
 
-from ..common import CheckedEditView
+from ..common import ServiceEditView
 from . import filters, forms, services, tables
 from .models import (
     AccountReview,
@@ -37,7 +37,7 @@ from .models import (
 )
 
 
-class GovernanceEditView(CheckedEditView):
+class GovernanceEditView(ServiceEditView):
     """Create or correct a record under its rule (``services.save_record``)."""
 
     def save_form(self, form):

@@ -16,7 +16,7 @@ from szmz_security.core.views import (
     visible_object_or_404,
 )
 
-from ..common import CheckedEditView, stored_file
+from ..common import ServiceEditView, stored_file
 from . import services
 from .filters import ProjectFilterSet
 from .forms import EstimateForm, GoLiveAssessmentForm, ProjectForm, TransitionForm
@@ -70,7 +70,7 @@ class ProjectView(DetailFormsMixin, ObjectView):
 
 @register_model_view(Project, "add")
 @register_model_view(Project, "edit")
-class ProjectEditView(CheckedEditView):
+class ProjectEditView(ServiceEditView):
     model = Project
     form_class = ProjectForm
 

@@ -8,7 +8,7 @@ from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import DetailFormsMixin, ObjectActionMixin, ObjectView
 
 from .. import risk_levels
-from ..common import CheckedEditView
+from ..common import ServiceEditView
 from . import services
 from .filters import RiskFilterSet
 from .forms import RiskAcceptForm, RiskCloseForm, RiskForm, RiskReviewForm
@@ -109,7 +109,7 @@ class RiskView(DetailFormsMixin, ObjectView):
 
 @register_model_view(Risk, "add")
 @register_model_view(Risk, "edit")
-class RiskEditView(CheckedEditView):
+class RiskEditView(ServiceEditView):
     model = Risk
     form_class = RiskForm
 

@@ -7,7 +7,7 @@ import datetime
 import pytest
 import time_machine
 
-from audits import evidence
+from audits.governance import evidence
 from audits.governance import services as governance
 from szmz_security.compliance import services
 from szmz_security.compliance.evidence import Context, Item, Status

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from szmz_security.org.models import Department, display_name
 
-from .governance import services as governance
-from .governance.models import AccountReview
+from . import services as governance
+from .models import AccountReview
 
 
 def _remember_active(sender, instance, raw=False, **kwargs):
