@@ -6,7 +6,7 @@ class AuditsConfig(AppConfig):
     verbose_name = "风险评估与合规"
 
     def ready(self):
-        from . import evidence, signals  # noqa: F401 - evidence registers its kinds on import
+        from .governance import evidence, signals  # noqa: F401 - evidence registers its kinds on import
 
         signals.connect()
 
@@ -30,7 +30,7 @@ class AuditsConfig(AppConfig):
 
     def governance_cards(self, user):
         """安全员配备 (2 §1): a warning card while the roster is short of 1 专职 + 3 兼职."""
-        from .governance import roster_status
+        from .governance.services import roster_status
 
         if not user.has_perm("audits.view_officerappointment"):
             return []

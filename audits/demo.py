@@ -7,8 +7,24 @@ import datetime
 
 from django.utils import timezone
 
-from . import services
-from .models import GoLiveAssessment, Project, ReviewItem, Risk, RiskEstimate
+from .common import end_of_day
+from .governance import services as governance
+from .models import (
+    GoLiveAssessment,
+    LogSource,
+    OfficerAppointment,
+    OnCallShift,
+    PrivilegedAccount,
+    Project,
+    ReviewItem,
+    Risk,
+    RiskEstimate,
+    SecurityScan,
+    TrainingSession,
+)
+from .projects import services as projects
+from .reviews import services as reviews
+from .risks import services as risks
 
 PROJECT_NAME = "社会救助“一网通办”系统（演示）"
 
@@ -26,38 +42,38 @@ def seed(departments, users):
     today = timezone.localdate()
 
     # This quarter's review (what the hourly beat creates), partly assessed.
-    review = services.ensure_quarterly_review()
+    review = reviews.ensure_quarterly_review()
     if review is not None and not review.signed_off:
         pending = list(review.items.filter(result="").order_by("sort_order")[:8])
         if len(pending) == 8 and not review.items.exclude(result="").exists():
             for item in pending[:6]:
-                services.assess_item(
+                reviews.assess_item(
                     item, result=ReviewItem.Result.COMPLIANT, note="抽查记录齐全。", by=officer
                 )
-            services.assess_item(
+            reviews.assess_item(
                 pending[6],
                 result=ReviewItem.Result.PARTIAL,
                 note="部分处室未按月更新杀毒软件病毒库。",
                 by=officer,
             )
         if not review.findings.exists():
-            services.add_finding(
+            reviews.add_finding(
                 review,
                 title="养老服务处 3 台办公终端病毒库超过 30 天未更新（演示）",
                 measures="统一推送更新并纳入月度检查。",
                 severity="medium",
                 department=departments["YLFW"],
                 owner=users["head.ylfw"],
-                due_at=services.end_of_day(today + datetime.timedelta(days=30)),
+                due_at=end_of_day(today + datetime.timedelta(days=30)),
                 by=officer,
             )
         if not review.circulations.exists():
-            services.circulate(review, [departments["YLFW"]], by=officer)
+            reviews.circulate(review, [departments["YLFW"]], by=officer)
 
     # A project at the go-live gate.
     project = Project.objects.filter(name=PROJECT_NAME).first()
     if project is None:
-        project = services.register_project(
+        project = projects.register_project(
             Project(
                 name=PROJECT_NAME,
                 department=departments["SHJZ"],
@@ -66,7 +82,7 @@ def seed(departments, users):
             ),
             by=officer,
         )
-        services.record_estimate(
+        projects.record_estimate(
             project,
             RiskEstimate(
                 assessor="信息中心",
@@ -78,8 +94,8 @@ def seed(departments, users):
             by=officer,
         )
         for state in (Project.State.APPROVED, Project.State.BUILDING, Project.State.GOLIVE_REVIEW):
-            project = services.transition_project(project, state, by=officer)
-        services.record_golive_assessment(
+            project = projects.transition_project(project, state, by=officer)
+        projects.record_golive_assessment(
             project,
             GoLiveAssessment(
                 assessor="深圳市信息安全测评中心",
@@ -94,7 +110,7 @@ def seed(departments, users):
     for title, code, owner, likelihood, severity, on_project in DEMO_RISKS:
         if Risk.objects.filter(title=title).exists():
             continue
-        services.save_risk(
+        risks.save_risk(
             Risk(
                 title=title,
                 department=departments[code],
@@ -116,16 +132,6 @@ def seed_governance(departments, users):
     """Governance records: a roster one part-time officer short of 2 §1 (so the dashboard shows
     the warning), a rota covering this week, a scan with an open finding, two log sources (one
     below 网络安全法's six months), a training session with attendance, a privileged account."""
-    from . import governance
-    from .models import (
-        LogSource,
-        OfficerAppointment,
-        OnCallShift,
-        PrivilegedAccount,
-        SecurityScan,
-        TrainingSession,
-    )
-
     xxzx = departments["XXZX"]
     officer = users["officer"]
     today = timezone.localdate()

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from .reviews import services
 
 
 @shared_task(name="audits.ensure_quarterly_review")

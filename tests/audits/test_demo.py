@@ -2,8 +2,9 @@
 
 import pytest
 
-from audits import demo, services
+from audits import demo
 from audits.models import Circulation, Project, QuarterlyReview, Risk
+from audits.projects import services
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.management.commands.seed_demo import Command
 

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import services
+from audits.assessments import services as assessments
 from audits.models import ExternalAssessment
+from audits.reviews import services
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.obligations.models import Obligation
 from tests.audits.factories import ExternalAssessmentFactory
@@ -34,7 +35,7 @@ def form_data(information_centre, **extra):
 
 
 def test_recording_meets_the_years_obligation(client, officer, information_centre):
-    obligation = services.ensure_external_obligation(timezone.localdate().year)
+    obligation = assessments.ensure_external_obligation(timezone.localdate().year)
     client.force_login(officer)
     report = SimpleUploadedFile("测评报告.pdf", PDF, content_type="application/pdf")
     response = client.post(

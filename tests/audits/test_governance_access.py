@@ -167,7 +167,7 @@ def test_training_history_of_another_department_is_refused(client, staff, outsid
 def test_someone_elses_training_history_lists_only_sessions_the_viewer_may_see(
     client, staff, head, department, other_department
 ):
-    from audits import governance
+    from audits.governance import services as governance
 
     own = TrainingSessionFactory(department=department, title="本处保密培训")
     elsewhere = TrainingSessionFactory(department=other_department, title="养老处内部培训")

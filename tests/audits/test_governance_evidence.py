@@ -7,7 +7,8 @@ import datetime
 import pytest
 import time_machine
 
-from audits import evidence, governance
+from audits.governance import evidence
+from audits.governance import services as governance
 from szmz_security.compliance import services
 from szmz_security.compliance.evidence import Context, Item, Status
 from szmz_security.compliance.models import Clause

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import governance, services
+from audits.governance import services as governance
 from audits.models import AccountReview, OfficerAppointment, OnCallShift, PrivilegedAccount
+from audits.reviews import services
 from szmz_security.obligations.models import Obligation
 from tests.audits.governance_factories import (
     LogSourceFactory,

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audits import demo, governance
+from audits import demo
+from audits.governance import services as governance
 from audits.models import (
     AccountReview,
     LogSource,

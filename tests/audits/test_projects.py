@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import services
 from audits.models import GoLiveAssessment, Project, RiskEstimate
+from audits.projects import services
+from audits.risks import services as risk_services
 from szmz_security.obligations.models import Obligation
 from tests.audits.factories import RiskFactory
 from tests.factories import UserFactory
@@ -127,7 +128,7 @@ def test_golive_gate_with_a_major_risk(project, officer, leader, department, hea
     assert "重大风险“数据交换接口未加密”" in error.value.messages[0]
 
     # Formally accepted by leadership: allowed ...
-    services.accept_risk(
+    risk_services.accept_risk(
         risk, by=leader, expires=timezone.localdate() + datetime.timedelta(days=30), note="过渡期"
     )
     assert services.golive_blockers(project) == []
@@ -149,7 +150,7 @@ def test_low_and_closed_risks_do_not_block(project, officer, department, head):
     RiskFactory(project=project, department=department, owner=head, likelihood=1, severity=4)  # 低
     RiskFactory(project=project, department=department, owner=head, likelihood=2, severity=3)  # 一般
     closed = RiskFactory(project=project, department=department, owner=head, likelihood=5, severity=5)
-    services.close_risk(closed, by=officer, reason="已加密改造")
+    risk_services.close_risk(closed, by=officer, reason="已加密改造")
     assert services.golive_blockers(project) == []
 
 

@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import services
+from audits.assessments import services as assessments
 from audits.models import Circulation, QuarterlyReview, ReviewItem
+from audits.reviews import services
 from audits.tasks import ensure_quarterly_review
 from szmz_security.compliance.models import Clause
 from szmz_security.obligations.models import Notification, Obligation
@@ -69,11 +70,11 @@ def test_beat_ensures_the_yearly_external_assessment_obligation(information_cent
     with time_machine.travel(at(2027, 1, 1, 0, 30), tick=False):
         ensure_quarterly_review()
         ensure_quarterly_review()
-    obligation = Obligation.objects.get(kind=services.EXTERNAL_KIND)
+    obligation = Obligation.objects.get(kind=assessments.EXTERNAL_KIND)
     assert timezone.localtime(obligation.due_at).date() == datetime.date(2027, 11, 30)
     with time_machine.travel(at(2028, 1, 1, 0, 30), tick=False):
         ensure_quarterly_review()
-    assert Obligation.objects.filter(kind=services.EXTERNAL_KIND).count() == 2
+    assert Obligation.objects.filter(kind=assessments.EXTERNAL_KIND).count() == 2
 
 
 def test_no_review_without_the_owning_department(db, settings):

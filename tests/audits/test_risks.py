@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import risk_levels, services
+from audits import risk_levels
 from audits.models import Risk
+from audits.risks import services
 from szmz_security.obligations.models import Obligation
 from tests.audits.factories import ProjectFactory, RiskFactory
 

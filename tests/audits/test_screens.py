@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import services
 from audits.models import Project, Risk
+from audits.reviews import services
 from tests.audits.factories import ProjectFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db

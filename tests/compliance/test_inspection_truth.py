@@ -110,7 +110,7 @@ def test_a_past_period_is_evaluated_at_its_end():
 
 
 def test_the_quarterly_review_checklist_is_evaluated_at_its_quarters_end():
-    from audits.services import generate_checklist
+    from audits.reviews.services import generate_checklist
     from szmz_security.compliance import services
     from tests.audits.factories import QuarterlyReviewFactory
 

@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from audits import services
 from audits.models import ReviewItem
+from audits.reviews import services
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory
 
 NOTE = "抽查信息中心机房登记簿与季度评估记录，齐全。"

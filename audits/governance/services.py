@@ -17,15 +17,21 @@ from django.db.models import Q
 from django.utils import timezone
 
 from szmz_security.obligations import services as obligations
-from szmz_security.org.models import display_name
+from szmz_security.org.models import Department, display_name
 
+from ..common import end_of_day, review_department
 from .models import (
     AccountReview,
     Attendance,
+    LogSource,
     OfficerAppointment,
     OnCallShift,
     PasswordChange,
+    PatchRecord,
+    PrivilegedAccount,
     ScanFinding,
+    SecurityScan,
+    TrainingSession,
 )
 
 logger = logging.getLogger(__name__)
@@ -40,10 +46,6 @@ LOG_RETENTION_FLOOR = 60  # 2 §5, 8 §1: never below
 LOG_RETENTION_LAW = 180  # 网络安全法: not less than six months
 
 
-def end_of_day(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
-
-
 def add_working_days(day, count):
     """``count`` working days (Monday–Friday) after ``day``."""
     while count > 0:
@@ -51,12 +53,6 @@ def add_working_days(day, count):
         if day.weekday() < 5:
             count -= 1
     return day
-
-
-def owning_department():
-    from .services import review_department
-
-    return review_department()
 
 
 # --- the roster (2 §1) --------------------------------------------------------------------------
@@ -133,9 +129,9 @@ def rota_gaps(start, end):
     ]
 
 
-def clean_shift(shift):
-    if shift.starts_on and shift.ends_on and shift.ends_on < shift.starts_on:
-        raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+def may_view_rota(user):
+    """今日值班: for those who see the rota, or any shift of it."""
+    return user.has_perm("audits.view_oncallshift") or OnCallShift.objects.visible_to(user).exists()
 
 
 # --- scans and findings (2 §6, 8 §2) ------------------------------------------------------------
@@ -244,6 +240,14 @@ def record_attendance(session, *, users, attended=True):
     return changed
 
 
+def may_view_training_of(user, person):
+    """A person's training record: their own, or anyone's for those who see training records
+    (officers, leadership, inspectors), or a member of one of the person's departments."""
+    if person == user or user.has_perm("audits.view_trainingsession"):
+        return True
+    return Department.objects.filter(group__user=person).filter(group__user=user).exists()
+
+
 def training_history(user):
     return (
         Attendance.objects.filter(user=user)
@@ -264,7 +268,7 @@ def account_review_due(today=None):
 def open_account_review(*, subject, kind, reason, changed_department=None, today=None):
     """A task for the information centre: update the accounts and rights of someone who left or
     changed department. Returns None when the owning department does not exist."""
-    department = owning_department()
+    department = review_department()
     if department is None:
         return None
     review = AccountReview(
@@ -299,7 +303,7 @@ def yearly_due_at(year):
 def ensure_yearly_account_review(today=None, department=None):
     """This year's account review (7 §2 每年度进行信息核对) and its obligation, created once."""
     today = today or timezone.localdate()
-    department = department or owning_department()
+    department = department or review_department()
     if department is None:
         return None
     review, created = AccountReview.objects.select_for_update().get_or_create(
@@ -371,3 +375,28 @@ def record_password_change(account, *, changed_on, by):
         account._change_reason = "密码已更换"
         account.save(update_fields=["password_changed_on"])
     return change
+
+
+# --- records edited on their own screens ------------------------------------------------------------
+
+# The rule each record is checked against, and the change reason of a new one.
+RECORD_RULES = {
+    OfficerAppointment: (clean_appointment, "任命安全员"),
+    OnCallShift: (OnCallShift.clean, "安排值班"),
+    SecurityScan: (None, "登记安全检测"),
+    PatchRecord: (None, "登记补丁"),
+    LogSource: (clean_log_source, "登记日志来源"),
+    TrainingSession: (None, "登记培训"),
+    PrivilegedAccount: (None, "登记特权账号"),
+}
+
+
+@transaction.atomic
+def save_record(obj):
+    """Create or correct a governance record under its rule (nothing is saved when it refuses)."""
+    check, reason = RECORD_RULES[type(obj)]
+    if check is not None:
+        check(obj)
+    obj._change_reason = reason if obj.pk is None else "修改"
+    obj.save()
+    return obj

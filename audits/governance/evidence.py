@@ -18,7 +18,7 @@ from szmz_security.compliance.evidence import Ref, Result, Status, register
 from szmz_security.compliance.periods import Outcome, Period, period_result, period_start
 from szmz_security.org.models import display_name
 
-from . import governance
+from . import services as governance
 from .models import Attendance, LogSource, OfficerAppointment, PrivilegedAccount
 
 YEARLY = "yearly"

@@ -3,93 +3,17 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from szmz_security.org.models import Department
-
-from . import governance, risk_levels
+from . import services as governance
 from .models import (
     AccountReview,
-    ExternalAssessment,
     LogSource,
     OfficerAppointment,
     OnCallShift,
     PatchRecord,
     PrivilegedAccount,
-    Project,
-    QuarterlyReview,
-    Risk,
     SecurityScan,
     TrainingSession,
 )
-
-LEVEL_CHOICES = [(level, risk_levels.LEVEL_LABELS[level]) for level in risk_levels.LEVELS]
-
-
-class QuarterlyReviewFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label="年度")
-    signed = django_filters.BooleanFilter(
-        label="已签发", field_name="signed_off_at", lookup_expr="isnull", exclude=True
-    )
-
-    class Meta:
-        model = QuarterlyReview
-        fields = ["year", "signed"]
-
-
-class ExternalAssessmentFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search")
-    kind = django_filters.ChoiceFilter(label="测评类型", choices=ExternalAssessment.Kind.choices)
-    year = django_filters.NumberFilter(label="年度", field_name="assessed_on", lookup_expr="year")
-
-    class Meta:
-        model = ExternalAssessment
-        fields = ["q", "kind", "year"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(assessor__icontains=value) | Q(systems__icontains=value) | Q(conclusion__icontains=value)
-        )
-
-
-class ProjectFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search")
-    state = django_filters.ChoiceFilter(label="状态", choices=Project.State.choices)
-    department = django_filters.ModelChoiceFilter(label="部门", queryset=Department.objects.all())
-
-    class Meta:
-        model = Project
-        fields = ["q", "state", "department"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
-
-
-class RiskFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="搜索", method="search")
-    level = django_filters.ChoiceFilter(label="风险等级", choices=LEVEL_CHOICES, method="filter_level")
-    status = django_filters.ChoiceFilter(label="状态", choices=Risk.Status.choices)
-    treatment = django_filters.ChoiceFilter(label="处置方式", choices=Risk.Treatment.choices)
-    department = django_filters.ModelChoiceFilter(label="部门", queryset=Department.objects.all())
-    # By id, hidden: the project page and the heat map link here; a select of every project would
-    # cost more to render than the table itself (bench/bench_audits.py).
-    project = django_filters.NumberFilter(label="项目", field_name="project", widget=forms.HiddenInput)
-    likelihood = django_filters.NumberFilter(label="可能性")
-    severity = django_filters.NumberFilter(label="严重程度")
-
-    class Meta:
-        model = Risk
-        fields = ["q", "level", "status", "treatment", "department", "project", "likelihood", "severity"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value) | Q(description__icontains=value) | Q(plan__icontains=value)
-        )
-
-    def filter_level(self, queryset, name, value):
-        return queryset.filter(risk_levels.level_q(value))
-
-
-# --- governance records ---------------------------------------------------------------------------
-
 
 PERSON_SEARCH = ("__username__icontains", "__profile__full_name__icontains")
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from szmz_security.org.models import Department, display_name
 
-from . import governance
+from . import services as governance
 from .models import AccountReview
 
 

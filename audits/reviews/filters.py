@@ -1,0 +1,14 @@
+import django_filters
+
+from .models import QuarterlyReview
+
+
+class QuarterlyReviewFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label="年度")
+    signed = django_filters.BooleanFilter(
+        label="已签发", field_name="signed_off_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = QuarterlyReview
+        fields = ["year", "signed"]
