@@ -5,7 +5,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from media_control.models import Medium, SecrecyLevel, Vendor
+from media_control.models import DestructionRequest, Inventory, Medium, RepairRequest, SecrecyLevel, Vendor
 from szmz_security.core.choices import NetworkZone
 from tests.factories import DepartmentFactory, UserFactory
 
@@ -43,3 +43,38 @@ class VendorFactory(factory.django.DjangoModelFactory):
     designation_number = factory.Sequence(lambda n: f"BM-DD-{n:04d}")
     designation_expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
     contact = "张工"
+
+
+class InventoryFactory(factory.django.DjangoModelFactory):
+    """An open annual inventory of a department's media."""
+
+    class Meta:
+        model = Inventory
+
+    department = factory.SubFactory(DepartmentFactory)
+    year = factory.Sequence(lambda n: 2000 + n % 100)
+
+
+class RepairRequestFactory(factory.django.DjangoModelFactory):
+    """A requested repair of one of the department's (unclassified) media by a designated vendor."""
+
+    class Meta:
+        model = RepairRequest
+
+    department = factory.SubFactory(DepartmentFactory)
+    medium = factory.SubFactory(MediumFactory, department=factory.SelfAttribute("..department"))
+    vendor = factory.SubFactory(VendorFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    reason = "无法识别"
+
+
+class DestructionRequestFactory(factory.django.DjangoModelFactory):
+    """A requested destruction of one of the department's (unclassified) media."""
+
+    class Meta:
+        model = DestructionRequest
+
+    department = factory.SubFactory(DepartmentFactory)
+    medium = factory.SubFactory(MediumFactory, department=factory.SelfAttribute("..department"))
+    requested_by = factory.SubFactory(UserFactory)
+    reason = "损坏报废"

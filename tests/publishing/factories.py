@@ -1,0 +1,18 @@
+"""Factories of the publishing tests."""
+
+import factory
+
+from publishing.models import Publication
+from tests.factories import DepartmentFactory, UserFactory
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    """A draft for the portal, written by a member of its department."""
+
+    class Meta:
+        model = Publication
+
+    department = factory.SubFactory(DepartmentFactory)
+    title = factory.Sequence(lambda n: f"关于开展第{n}次安全检查的通知")
+    body = "各处室：请按要求开展自查。"
+    author = factory.SubFactory(UserFactory)
