@@ -14,6 +14,7 @@ from django.urls import get_resolver
 
 import tests
 from szmz_security.core import registry
+from szmz_security.org.roles import ROLES, ROLES_BY_CODE, permission_matches
 from tests.access import AccessContract
 from tests.factories import DepartmentFactory
 
@@ -76,15 +77,38 @@ class GeneratedContract(AccessContract):
         return self.make_record(DepartmentFactory(code="MZJ3", name="第三处室"))
 
 
+def holds(role, model, action):
+    return permission_matches(role, model._meta.app_label, f"{action}_{model._meta.model_name}")
+
+
+def roles_for(model):
+    """The role whose global view permission covers every record of the model (security officers
+    where they have it), and a role that views all but changes none (inspectors), if any."""
+    viewers = [role.code for role in ROLES if holds(role, model, "view") and "*" not in role.permissions]
+    global_role = "security_officer" if "security_officer" in viewers else viewers[0]
+    inspector = ROLES_BY_CODE["inspector"]
+    read_only = (
+        "inspector" if holds(inspector, model, "view") and not holds(inspector, model, "change") else None
+    )
+    return global_role, read_only
+
+
 covered = {cls.model for cls in contracts() if cls.model is not None}
 for declaration in scoped_declarations():
     model = declaration.model
     if model in covered:
         continue
+    global_role, read_only_role = roles_for(model)
     globals()[f"Test{model.__name__}AccessFromRegistry"] = type(
         f"Test{model.__name__}AccessFromRegistry",
         (GeneratedContract,),
-        {"model": model, "factory_class": factory_for(model), "__module__": __name__},
+        {
+            "model": model,
+            "factory_class": factory_for(model),
+            "global_role": global_role,
+            "read_only_role": read_only_role,
+            "__module__": __name__,
+        },
     )
 
 
