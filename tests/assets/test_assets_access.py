@@ -39,13 +39,6 @@ class NoNeedToKnow:
 
 class TestAssetAccess(NoNeedToKnow, AccessContract):
     model = Asset
-    url_names = {
-        "list": "assets:asset_list",
-        "detail": "assets:asset",
-        "edit": "assets:asset_edit",
-        "delete": "assets:asset_delete",
-        "history": "assets:asset_history",
-    }
     api_list = "api:asset-list"
     api_detail = "api:asset-detail"
     api_update = {"location": "市民政局大楼 8 楼 803"}
@@ -61,12 +54,6 @@ class TestAssetAccess(NoNeedToKnow, AccessContract):
 
 class TestMachineRoomAccess(NoNeedToKnow, AccessContract):
     model = MachineRoom
-    url_names = {
-        "list": "assets:machineroom_list",
-        "detail": "assets:machineroom",
-        "edit": "assets:machineroom_edit",
-        "history": "assets:machineroom_history",
-    }
     api_list = "api:machineroom-list"
     api_detail = "api:machineroom-detail"
     api_update = {"location": "市民政局大楼 3 楼"}

@@ -23,13 +23,6 @@ class NoRestrictedFlag:
 
 class TestSubnetAccess(NoRestrictedFlag, AccessContract):
     model = Subnet
-    url_names = {
-        "list": "assets:subnet_list",
-        "detail": "assets:subnet",
-        "edit": "assets:subnet_edit",
-        "delete": "assets:subnet_delete",
-        "history": "assets:subnet_history",
-    }
     api_list = "api:subnet-list"
     api_detail = "api:subnet-detail"
     api_update = {"name": "改名后的网段"}
@@ -43,13 +36,6 @@ class TestSubnetAccess(NoRestrictedFlag, AccessContract):
 
 class TestIPAssignmentAccess(NoRestrictedFlag, AccessContract):
     model = IPAssignment
-    url_names = {
-        "list": "assets:ipassignment_list",
-        "detail": "assets:ipassignment",
-        "edit": "assets:ipassignment_edit",
-        "delete": "assets:ipassignment_delete",
-        "history": "assets:ipassignment_history",
-    }
     api_list = "api:ipassignment-list"
     api_detail = "api:ipassignment-detail"
     api_update = {"hostname": "pc-renamed"}
@@ -61,11 +47,6 @@ class TestIPAssignmentAccess(NoRestrictedFlag, AccessContract):
 
 class TestReconciliationAccess(NoRestrictedFlag, AccessContract):
     model = Reconciliation
-    url_names = {
-        "list": "assets:reconciliation_list",
-        "detail": "assets:reconciliation",
-        "history": "assets:reconciliation_history",
-    }
     api_list = "api:reconciliation-list"
     api_detail = "api:reconciliation-detail"
     api_update = None  # runs are created from a scan and resolved through actions, never PATCHed

@@ -53,11 +53,6 @@ class NoNeedToKnow:
 
 class TestQuarterlyReviewAccess(NoNeedToKnow, AccessContract):
     model = QuarterlyReview
-    url_names = {
-        "list": "audits:quarterlyreview_list",
-        "detail": "audits:quarterlyreview",
-        "history": "audits:quarterlyreview_history",
-    }
 
     def make_record(self, department, restricted=False):
         return QuarterlyReviewFactory(department=department)
@@ -82,12 +77,6 @@ class TestQuarterlyReviewAccess(NoNeedToKnow, AccessContract):
 
 class TestExternalAssessmentAccess(NoNeedToKnow, AccessContract):
     model = ExternalAssessment
-    url_names = {
-        "list": "audits:externalassessment_list",
-        "detail": "audits:externalassessment",
-        "edit": "audits:externalassessment_edit",
-        "history": "audits:externalassessment_history",
-    }
 
     def make_record(self, department, restricted=False):
         return ExternalAssessmentFactory(department=department)
@@ -95,12 +84,6 @@ class TestExternalAssessmentAccess(NoNeedToKnow, AccessContract):
 
 class TestProjectAccess(NoNeedToKnow, AccessContract):
     model = Project
-    url_names = {
-        "list": "audits:project_list",
-        "detail": "audits:project",
-        "edit": "audits:project_edit",
-        "history": "audits:project_history",
-    }
 
     def make_record(self, department, restricted=False):
         return ProjectFactory(department=department)
@@ -108,12 +91,6 @@ class TestProjectAccess(NoNeedToKnow, AccessContract):
 
 class TestRiskAccess(NoNeedToKnow, AccessContract):
     model = Risk
-    url_names = {
-        "list": "audits:risk_list",
-        "detail": "audits:risk",
-        "edit": "audits:risk_edit",
-        "history": "audits:risk_history",
-    }
     post_actions = {"close": "audits:risk_close"}
 
     def make_record(self, department, restricted=False):

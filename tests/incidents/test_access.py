@@ -7,13 +7,6 @@ from tests.factories import IncidentFactory
 
 class TestIncidentAccess(AccessContract):
     model = Incident
-    url_names = {
-        "list": "incidents:incident_list",
-        "detail": "incidents:incident",
-        "edit": "incidents:incident_edit",
-        "delete": "incidents:incident_delete",
-        "history": "incidents:incident_history",
-    }
     api_list = "api:incident-list"
     api_detail = "api:incident-detail"
     api_update = {"title": "经核实后更正的标题"}

@@ -9,13 +9,6 @@ from .factories import MediumFactory
 
 class TestMediumAccess(AccessContract):
     model = Medium
-    url_names = {
-        "list": "media_control:medium_list",
-        "detail": "media_control:medium",
-        "edit": "media_control:medium_edit",
-        "delete": "media_control:medium_delete",
-        "history": "media_control:medium_history",
-    }
     api_list = "api:medium-list"
     api_detail = "api:medium-detail"
     api_update = {"brand": "闪迪"}

@@ -10,11 +10,6 @@ from tests.factories import ObligationFactory
 
 class TestObligationAccess(AccessContract):
     model = Obligation
-    url_names = {
-        "list": "obligations:obligation_list",
-        "detail": "obligations:obligation",
-        "history": "obligations:obligation_history",
-    }
     api_list = "api:obligation-list"
     api_detail = "api:obligation-detail"
     api_update = None  # obligations are read through the API, closed in the UI
