@@ -1,4 +1,4 @@
-"""The asset register (assets/views.py ``AssetListView``) and the bulk import (assets/resources.py).
+"""The asset register (assets/register/views.py ``AssetListView``) and the bulk import (assets/register/imports.py).
 
 Issue 4: "the asset list with 100,000 assets for a department user (median and p95 ms, queries
 per page); import of 10,000 rows". ``100,000 × scale`` assets are generated over every department

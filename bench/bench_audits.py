@@ -1,4 +1,4 @@
-"""The risk register (audits/views.py ``RiskListView``) and its heat map (``RiskHeatMapView``).
+"""The risk register (audits/risks/views.py ``RiskListView``) and its heat map (``RiskHeatMapView``).
 
 ``20,000 × scale`` risks (and 200 projects) are generated over every department
 (``audits/generate.py``, plain bulk inserts). The list (page 1, a deep page, the 重大 filter) and

@@ -1,4 +1,4 @@
-"""The sensitive-word filter (publishing/wordfilter.py) on 10 MB of text with a 20,000-word list.
+"""The sensitive-word filter (publishing/wordfilter/) on 10 MB of text with a 20,000-word list.
 
 Deterministic data (seed 2026): 20,000 words (80 % CJK of 2–5 characters from U+4E00–U+9FA5,
 20 % ASCII of 4–8 letters, categories and levels cycling) written through ``add_words``; a text of

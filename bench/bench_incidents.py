@@ -1,4 +1,4 @@
-"""The incident list (incidents/views.py ``IncidentListView``) through Django's test client.
+"""The incident list (incidents/views/incident.py ``IncidentListView``) through Django's test client.
 
 Issue 3: "the incident list for a department user with 50,000 incidents (median and p95 ms,
 queries per page)". Measured for a plain 工作人员 of one department (sees that department's

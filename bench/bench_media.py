@@ -1,4 +1,4 @@
-"""The removable-media ledger (media_control/views.py ``MediumListView``) through Django's test
+"""The removable-media ledger (media_control/ledger/views.py ``MediumListView``) through Django's test
 client, for a plain 工作人员 of a department holding 20,000 media (issue 5: median, p95 ms, queries
 per page). One in three media is classified (need-to-know, invisible to that user); 500 are checked
 out with an open return obligation, so the 归还期限 column and the 逾期未还 filter have work to do.

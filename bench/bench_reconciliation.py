@@ -1,4 +1,4 @@
-"""The monthly IP/MAC reconciliation (assets/reconciliation.py) at the issue's scale.
+"""The monthly IP/MAC reconciliation (assets/reconciliation/) at the issue's scale.
 
 Issue 4: "reconciliation of a 100,000-row scan against 100,000 registered assignments (seconds,
 peak memory)". The module registers ``ASSIGNMENTS`` devices (asset, MAC, IP, bulk-inserted into
