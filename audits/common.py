@@ -7,15 +7,12 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
-from szmz_security.core.forms import add_service_errors
 from szmz_security.core.uploads import check_upload
-from szmz_security.core.views import ObjectEditView
 from szmz_security.obligations import services as obligations
 from szmz_security.org.access import can
 from szmz_security.org.models import Department, display_name
@@ -118,31 +115,6 @@ def active_people():
 
 
 # --- views ---------------------------------------------------------------------------------------
-
-
-class ServiceEditView(ObjectEditView):
-    """Create or edit through a service (``save_form``, one transaction there): its ValidationError
-    is shown next to its field (``field_map`` renames service keys), nothing is saved (400)."""
-
-    field_map = {}
-
-    def success_message(self, obj):
-        return f"已保存：{obj}"
-
-    def form_valid(self, form):
-        creating = form.instance.pk is None
-        try:
-            self.object = self.save_form(form)
-        except ValidationError as error:
-            if creating:
-                # The insert was rolled back: the form must not look like an edit now.
-                form.instance.pk = None
-                form.instance._state.adding = True
-                self.object = None
-            add_service_errors(form, error, self.field_map)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(self.request, self.success_message(self.object))
-        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
 def stored_file(file_field, filename):

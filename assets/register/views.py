@@ -5,7 +5,7 @@ one service; a service's ValidationError is shown next to the field it names (40
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,6 @@ from django.views.generic import TemplateView
 
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
-from szmz_security.core.forms import add_service_errors
 from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.responses import pdf_response
 from szmz_security.core.views import (
@@ -43,20 +42,8 @@ ASSETS = register_model(
 
 
 class ServiceEditMixin:
-    """An edit view whose save is a service call (``save_form``, in ObjectEditView's transaction);
-    its ValidationError goes next to the field, and a record being created stays new."""
-
-    def form_valid(self, form):
-        creating = form.instance.pk is None
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            if creating:
-                form.instance.pk = None
-                form.instance._state.adding = True
-                self.object = None
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+    """An edit view whose save is a service call (``save_form``; the core's edit view puts a
+    refusal next to the field); a form refused on its own fields answers 400 too."""
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

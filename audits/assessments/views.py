@@ -9,11 +9,12 @@ from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
+    ObjectEditView,
     ObjectView,
     visible_object_or_404,
 )
 
-from ..common import ServiceEditView, stored_file
+from ..common import stored_file
 from ..reviews.forms import FindingForm
 from . import services
 from .filters import ExternalAssessmentFilterSet
@@ -60,7 +61,7 @@ class ExternalAssessmentView(DetailFormsMixin, ObjectView):
 
 @register_model_view(ExternalAssessment, "add")
 @register_model_view(ExternalAssessment, "edit")
-class ExternalAssessmentEditView(ServiceEditView):
+class ExternalAssessmentEditView(ObjectEditView):
     model = ExternalAssessment
     form_class = ExternalAssessmentForm
     field_map = {"report": "report_file"}

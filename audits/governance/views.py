@@ -18,12 +18,12 @@ from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
+    ObjectEditView,
     ObjectView,
     visible_object_or_404,
 )
 from szmz_security.org.models import display_name
 
-from ..common import ServiceEditView
 from . import filters, forms, services, tables
 from .models import (
     AccountReview,
@@ -37,7 +37,7 @@ from .models import (
 )
 
 
-class GovernanceEditView(ServiceEditView):
+class GovernanceEditView(ObjectEditView):
     """Create or correct a record under its rule (``services.save_record``)."""
 
     def save_form(self, form):

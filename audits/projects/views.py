@@ -12,11 +12,12 @@ from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
+    ObjectEditView,
     ObjectView,
     visible_object_or_404,
 )
 
-from ..common import ServiceEditView, stored_file
+from ..common import stored_file
 from . import services
 from .filters import ProjectFilterSet
 from .forms import EstimateForm, GoLiveAssessmentForm, ProjectForm, TransitionForm
@@ -70,7 +71,7 @@ class ProjectView(DetailFormsMixin, ObjectView):
 
 @register_model_view(Project, "add")
 @register_model_view(Project, "edit")
-class ProjectEditView(ServiceEditView):
+class ProjectEditView(ObjectEditView):
     model = Project
     form_class = ProjectForm
 

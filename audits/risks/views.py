@@ -5,10 +5,9 @@ from django.views.generic import TemplateView
 
 from szmz_security.core.forms import style_filter_form
 from szmz_security.core.registry import register_model, register_model_view
-from szmz_security.core.views import DetailFormsMixin, ObjectActionMixin, ObjectView
+from szmz_security.core.views import DetailFormsMixin, ObjectActionMixin, ObjectEditView, ObjectView
 
 from .. import risk_levels
-from ..common import ServiceEditView
 from . import services
 from .filters import RiskFilterSet
 from .forms import RiskAcceptForm, RiskCloseForm, RiskForm, RiskReviewForm
@@ -109,7 +108,7 @@ class RiskView(DetailFormsMixin, ObjectView):
 
 @register_model_view(Risk, "add")
 @register_model_view(Risk, "edit")
-class RiskEditView(ServiceEditView):
+class RiskEditView(ObjectEditView):
     model = Risk
     form_class = RiskForm
 

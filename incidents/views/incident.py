@@ -4,16 +4,11 @@ service's ValidationError is shown next to the field it names (400), PermissionD
 incident outside the access rule 404.
 """
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
 from django.utils import timezone
 
-from szmz_security.core.forms import add_service_errors
 from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.templatetags.portal import humanize_remaining
-from szmz_security.core.uploads import files_removed_on_error
 from szmz_security.core.views import (
     DetailFormsMixin,
     ObjectActionMixin,
@@ -129,13 +124,15 @@ def owed_reports_message(incident):
 class IncidentEditView(ObjectEditView):
     model = Incident
     form_class = IncidentForm
+    field_map = {"file": "evidence"}
     template_name = "incidents/incident_edit.html"
 
     def save_form(self, form):
         user = self.request.user
         files = form.cleaned_data.get("evidence") or []
         incident = form.save(commit=False)
-        if incident.pk is None:
+        self.filed = incident.pk is None
+        if self.filed:
             return services.report_incident(incident, by=user, evidence=files, stored=self.stored_files)
         return services.edit_incident(
             incident,
@@ -145,26 +142,8 @@ class IncidentEditView(ObjectEditView):
             stored=self.stored_files,
         )
 
-    def form_valid(self, form):
-        creating = form.instance.pk is None
-        try:
-            # The service commits the incident and its evidence together; stored files go again
-            # if it fails.
-            with files_removed_on_error() as self.stored_files:
-                self.object = self.save_form(form)
-        except ValidationError as error:
-            if creating:
-                # The insert was rolled back: the form must not look like an edit now.
-                form.instance.pk = None
-                form.instance._state.adding = True
-                self.object = None
-            add_service_errors(form, error, {"file": "evidence"})
-            return self.form_invalid(form)
-        if creating:
-            messages.success(self.request, owed_reports_message(self.object))
-        else:
-            messages.success(self.request, f"已保存：{self.object}")
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def success_message(self, incident):
+        return owed_reports_message(incident) if self.filed else f"已保存：{incident}"
 
 
 @register_model_view(Incident, "delete")

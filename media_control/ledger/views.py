@@ -1,14 +1,11 @@
 """The ledger's screens: lists, the medium's page (with its check-outs, repairs, destructions and
 inventory lines), registering, changing and deleting a medium, and the label sheet."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.shortcuts import redirect
 
-from szmz_security.core.forms import add_service_errors
 from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.responses import pdf_response
 from szmz_security.core.views import (
@@ -92,19 +89,11 @@ class MediumEditView(ObjectEditView):
             raise PermissionDenied(DESTROYED_READ_ONLY)
         return obj
 
-    def form_valid(self, form):
-        creating = form.instance.pk is None
-        try:
-            self.object = save_medium(form.save(commit=False), by=self.request.user)
-        except ValidationError as error:
-            if creating:
-                form.instance.pk = None
-                form.instance._state.adding = True
-                self.object = None
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"已保存：{self.object}（{self.object.marking}）")
-        return redirect(self.object)
+    def save_form(self, form):
+        return save_medium(form.save(commit=False), by=self.request.user)
+
+    def success_message(self, medium):
+        return f"已保存：{medium}（{medium.marking}）"
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

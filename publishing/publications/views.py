@@ -7,14 +7,13 @@ outside the access rule 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
-from szmz_security.core.forms import add_service_errors
 from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.views import (
     DetailFormsMixin,
@@ -92,22 +91,13 @@ class PublicationEditView(ObjectEditView):
         services.check_editable(self.request.user, publication)
         return publication
 
-    def form_valid(self, form):
-        user = self.request.user
+    def save_form(self, form):
         files = form.cleaned_data.get("attachments") or []
-        creating = form.instance.pk is None
-        save = services.create_publication if creating else services.update_publication
-        try:
-            self.object = save(form.save(commit=False), by=user, files=files)
-        except ValidationError as error:
-            if creating:
-                form.instance.pk = None
-                form.instance._state.adding = True
-                self.object = None
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"已保存草稿：{self.object}。确认无误后请在详情页“提交审批”。")
-        return HttpResponseRedirect(self.object.get_absolute_url())
+        save = services.create_publication if form.instance.pk is None else services.update_publication
+        return save(form.save(commit=False), by=self.request.user, files=files)
+
+    def success_message(self, publication):
+        return f"已保存草稿：{publication}。确认无误后请在详情页“提交审批”。"
 
 
 @register_model_view(Publication, "detail")

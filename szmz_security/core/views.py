@@ -275,15 +275,33 @@ class ObjectEditView(ObjectAccessMixin, UpdateView):
         kwargs["user"] = self.request.user
         return kwargs
 
+    # Service error keys that name a differently called form field.
+    field_map = {}
+
     def save_form(self, form):
         """Where an app calls its service instead of a plain save (e.g. filing an incident)."""
         return form.save()
 
+    def success_message(self, obj):
+        return f"已保存：{obj}"
+
     def form_valid(self, form):
-        # Nothing half-saved: the record and whatever its service adds commit together.
-        with transaction.atomic():
-            self.object = self.save_form(form)
-        messages.success(self.request, f"已保存：{self.object}")
+        """Nothing half-saved: the record and whatever its service adds commit together, and files
+        the service stored (``self.stored_files``) go again if it fails. A service's refusal
+        (ValidationError) goes next to its field (400), and a record being created stays new."""
+        creating = form.instance.pk is None
+        try:
+            with files_removed_on_error() as self.stored_files, transaction.atomic():
+                self.object = self.save_form(form)
+        except ValidationError as error:
+            if creating:
+                # The insert was rolled back: the form must not look like an edit now.
+                form.instance.pk = None
+                form.instance._state.adding = True
+                self.object = None
+            add_service_errors(form, error, self.field_map)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, self.success_message(self.object))
         return HttpResponseRedirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
