@@ -27,18 +27,13 @@ from .tables import MachineRoomTable
 ROOMS = register_model(
     MachineRoom,
     path="machine-rooms",
+    related=("department", "responsible__profile"),
     table=MachineRoomTable,
     filterset=MachineRoomFilterSet,
     form=MachineRoomForm,
     title="机房",
     export_filename="machine-rooms",
 )
-
-
-@register_model_view(MachineRoom, "list")
-class MachineRoomListView(ROOMS.generic_view("list")):
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "responsible__profile")
 
 
 ROOM_PAGE_SIZE = 10

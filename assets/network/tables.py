@@ -46,7 +46,7 @@ class SubnetTable(tables.Table):
 
 
 class IPAssignmentTable(tables.Table):
-    """Rows need ``subnet``, ``asset`` and ``department`` selected (IPAssignmentListView)."""
+    """Rows need ``subnet``, ``asset`` and ``department`` selected (the declaration's ``related``)."""
 
     ip = tables.Column(linkify=True, verbose_name="IP 地址")
     zone = tables.Column(verbose_name="网络区域")

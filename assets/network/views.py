@@ -33,6 +33,7 @@ SUBNETS = register_model(
 IP_ASSIGNMENTS = register_model(
     IPAssignment,
     path="ip-assignments",
+    related=("subnet", "asset", "department"),
     table=IPAssignmentTable,
     filterset=IPAssignmentFilterSet,
     form=IPAssignmentForm,
@@ -43,6 +44,7 @@ IP_ASSIGNMENTS = register_model(
 MACS = register_model(
     MacAddress,
     path="mac-addresses",
+    related=("asset", "department"),
     table=MacAddressTable,
     filterset=MacAddressFilterSet,
     title="MAC 地址登记",
@@ -100,12 +102,6 @@ class SubnetDeleteView(SUBNETS.generic_view("delete")):
         services.delete_subnet(obj, by=self.request.user)
 
 
-@register_model_view(IPAssignment, "list")
-class IPAssignmentListView(IP_ASSIGNMENTS.generic_view("list")):
-    def get_queryset(self):
-        return super().get_queryset().select_related("subnet", "asset", "department")
-
-
 @register_model_view(IPAssignment, "detail")
 class IPAssignmentView(IP_ASSIGNMENTS.generic_view("detail")):
     template_name = "assets/ipassignment.html"
@@ -149,9 +145,6 @@ class IPAssignmentDeleteView(IP_ASSIGNMENTS.generic_view("delete")):
 
 @register_model_view(MacAddress, "list")
 class MacAddressListView(MACS.generic_view("list")):
-    def get_queryset(self):
-        return super().get_queryset().select_related("asset", "department")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = [row.record.pk for row in context["table"].paginated_rows]

@@ -25,18 +25,13 @@ from .tables import ExternalAssessmentTable
 declaration = register_model(
     ExternalAssessment,
     path="external-assessments",
+    related=("department",),
     table=ExternalAssessmentTable,
     filterset=ExternalAssessmentFilterSet,
     form=ExternalAssessmentForm,
     title="外部测评",
     export_filename="external-assessments",
 )
-
-
-@register_model_view(ExternalAssessment, "list")
-class ExternalAssessmentListView(declaration.generic_view("list")):
-    def get_queryset(self):
-        return super().get_queryset().select_related("department")
 
 
 @register_model_view(ExternalAssessment, "detail")

@@ -27,18 +27,13 @@ from .tables import ProjectTable
 declaration = register_model(
     Project,
     path="projects",
+    related=("department", "owner__profile"),
     table=ProjectTable,
     filterset=ProjectFilterSet,
     form=ProjectForm,
     title="信息化项目",
     export_filename="projects",
 )
-
-
-@register_model_view(Project, "list")
-class ProjectListView(declaration.generic_view("list")):
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "owner__profile")
 
 
 @register_model_view(Project, "detail")

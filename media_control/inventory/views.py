@@ -31,6 +31,7 @@ from .tables import InventoryTable
 inventories = register_model(
     Inventory,
     path="inventories",
+    related=("department", "obligation", "signed_by__profile"),
     table=InventoryTable,
     filterset=InventoryFilterSet,
     actions=("list", "detail", "history"),
@@ -47,9 +48,6 @@ def visible_lines(inventory, user):
 
 @register_model_view(Inventory, "list")
 class InventoryListView(inventories.generic_view("list")):
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "obligation", "signed_by__profile")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         departments = inventory_departments(self.request.user)

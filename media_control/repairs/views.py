@@ -65,6 +65,7 @@ repairs = register_model(
     actions=("list", "detail", "history"),
     title="外送维修",
     export_filename="media-repairs",
+    related=("department", "medium", "asset", "requested_by__profile", "vendor"),
     templates={"list": "media_control/request_list.html"},
 )
 destructions = register_model(
@@ -75,22 +76,9 @@ destructions = register_model(
     actions=("list", "detail", "history"),
     title="销毁申请",
     export_filename="media-destructions",
+    related=("department", "medium", "asset", "requested_by__profile"),
     templates={"list": "media_control/request_list.html"},
 )
-
-
-def request_list_view(declaration, *related):
-    class RequestListView(declaration.generic_view("list")):
-        def get_queryset(self):
-            return super().get_queryset().select_related(*related)
-
-    RequestListView.__name__ = RequestListView.__qualname__ = f"{declaration.model.__name__}ListView"
-    return register_model_view(declaration.model, "list")(RequestListView)
-
-
-REQUEST_RELATED = ("department", "medium", "asset", "requested_by__profile")
-RepairRequestListView = request_list_view(repairs, *REQUEST_RELATED, "vendor")
-DestructionRequestListView = request_list_view(destructions, *REQUEST_RELATED)
 
 
 class RequestAddView(LoginRequiredMixin, TemplateView):

@@ -5,6 +5,7 @@ A sub-domain's ``views.py`` declares each of its models once::
     register_model(
         Risk,
         path="risks",
+        related=("department", "owner__profile"),  # select_related for the list's rows
         table=RiskTable,
         filterset=RiskFilterSet,
         form=RiskForm,
@@ -72,6 +73,7 @@ class ModelDeclaration:
     title: str | None = None
     export_filename: str | None = None
     templates: dict = field(default_factory=dict)
+    related: tuple = ()
 
     @property
     def app_label(self):
@@ -106,6 +108,7 @@ class ModelDeclaration:
                 filterset_class=self.filterset,
                 title=self.title,
                 export_filename=self.export_filename,
+                related=self.related,
                 actions=tuple(a for a in ("add", "export") if a in self.actions or a == "export"),
             )
         elif action in ("add", "edit"):

@@ -103,9 +103,11 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     export_filename = None
     actions = ("add", "export")
     title = None
+    # What each row's columns read, fetched with the rows (constant queries per page).
+    related = ()
 
     def get_queryset(self):
-        queryset = self.model.objects.visible_to(self.request.user, "view")
+        queryset = self.model.objects.visible_to(self.request.user, "view").select_related(*self.related)
         if hasattr(queryset, "with_content_access"):
             # Tables and exports redact the content of restricted rows (content_readable).
             queryset = queryset.with_content_access(self.request.user)
