@@ -149,7 +149,7 @@ class IncidentSerializer(DepartmentScopedSerializer):
             # A sub-type names its type: the type may be left out.
             if attrs.get("subcategory") and "category" not in attrs:
                 attrs["category"] = category_of(attrs["subcategory"])
-            if attrs.get("grade") is not None and not user.has_perm(services.HANDLE_PERMISSION):
+            if attrs.get("grade") is not None and not services.may_grade_on_filing(user):
                 grade = attrs.pop("grade")
                 suggested = attrs.get("suggested_grade")
                 if suggested is not None and suggested != grade:

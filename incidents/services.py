@@ -49,6 +49,11 @@ RULE_FIELDS = (
 )
 
 
+def may_grade_on_filing(user):
+    """Only officers grade an incident as they file it; anyone else suggests a grade."""
+    return user.has_perm(HANDLE_PERMISSION)
+
+
 def can_handle(user, incident):
     """Officers (global permission) or a person granted this incident may grade and handle it."""
     if not can(user, "view", incident):

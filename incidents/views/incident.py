@@ -201,17 +201,21 @@ class IncidentView(DetailFormsMixin, ObjectView):
                 "met_by__profile", "waived_by__profile", "regulator_report"
             )
         )
+        corrective_actions = list(incident.corrective_actions.select_related("owner__profile", "obligation"))
+        # The deadlines this user may open link to their pages: the access rule, in one query.
+        linked = [o.pk for o in obligations] + [a.obligation_id for a in corrective_actions]
+        visible_obligations = set(
+            Obligation.objects.visible_to(user, "view").filter(pk__in=linked).values_list("pk", flat=True)
+        )
         transitions = services.TRANSITIONS.get(incident.state, ()) if self.handler else ()
         return {
             "can_handle": self.handler,
             "can_contribute": services.can_contribute(user, incident),
             # Only a mistaken filing that owes nothing can be deleted: hide a button that would refuse.
             "can_delete": context.get("can_delete") and services.is_deletable(incident),
-            "can_view_obligations": user.has_perm("obligations.view_obligation"),
+            "visible_obligations": visible_obligations,
             "report_obligations": [o for o in obligations if o.kind != services.CORRECTIVE_ACTION_KIND],
-            "corrective_actions": list(
-                incident.corrective_actions.select_related("owner__profile", "obligation")
-            ),
+            "corrective_actions": corrective_actions,
             "timeline": list(incident.timeline.select_related("user__profile")),
             "attachments": list(incident.attachments.select_related("uploaded_by__profile")),
             "simple_transitions": [
