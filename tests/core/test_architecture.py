@@ -126,3 +126,21 @@ def test_no_module_past_a_readers_length():
         if (n := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+FEATURE_APPS = ("incidents", "assets", "media_control", "audits", "publishing")
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in view_modules() if p.parts[len(ROOT.parts)] in FEATURE_APPS], ids=relative
+)
+def test_feature_views_have_one_gate(path):
+    """A feature app's views and API decide access through the access rule (``visible_to``) or a
+    service's rule, never with a ``has_perm`` of their own beside it."""
+    tree = ast.parse(path.read_text())
+    found = [
+        f"{relative(path)}:{n.lineno}"
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and n.attr == "has_perm"
+    ]
+    assert found == []
