@@ -5,7 +5,7 @@ from django import forms
 from szmz_security.core.forms import BootstrapFormMixin
 from szmz_security.core.validators import validate_plausible_date
 
-from ..models import BoardMessage
+from .models import BoardMessage
 
 
 class BoardMessageForm(BootstrapFormMixin, forms.Form):

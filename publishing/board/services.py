@@ -15,8 +15,8 @@ from szmz_security.obligations.models import Obligation
 from szmz_security.obligations.services import create_obligation, meet
 from szmz_security.org.models import Department
 
-from ..models import BoardMessage, HarmfulContentReport
 from ..wordfilter.scan import blocking_hits, review_hits, scan
+from .models import BoardMessage, HarmfulContentReport
 from .report import (
     REPORT_CLAUSE,
     ReportData,

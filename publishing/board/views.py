@@ -15,10 +15,10 @@ from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import client_address, record
 from szmz_security.core.forms import add_service_errors
 
-from ..models import BoardMessage, HarmfulContentReport
 from ..wordfilter.scan import highlight
 from . import services
 from .forms import BoardMessageForm, ReportForm
+from .models import BoardMessage, HarmfulContentReport
 from .report import previous_month
 
 # --- the public message board --------------------------------------------------------------------

@@ -3,8 +3,8 @@ from django.db.models import Q
 
 from szmz_security.org.models import Department
 
-from ..models import Channel, Publication
 from . import services
+from .models import Channel, Publication
 
 
 class PublicationFilterSet(django_filters.FilterSet):

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from szmz_security.core.forms import BootstrapFormMixin, MultipleFileField, datetime_input
 from szmz_security.core.uploads import check_upload, describe
 
-from ..models import Publication
 from . import services
+from .models import Publication
 
 MAX_ATTACHMENT_MB = 20
 # What a publication's attachments may be (documents, images, archives), checked by content.

@@ -13,8 +13,8 @@ from szmz_security.org.access import MANAGE_DEPARTMENT_PERMISSION
 from szmz_security.org.access import creatable_departments as access_creatable_departments
 from szmz_security.org.models import Department
 
-from ..models import ApprovalStep, Publication, PublicationAttachment
 from ..wordfilter.scan import FilterBlocked, blocking_hits, review_hits, scan_publication, words_of
+from .models import ApprovalStep, Publication, PublicationAttachment
 
 State = Publication.State
 Action = ApprovalStep.Action

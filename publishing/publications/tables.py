@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from szmz_security.core.tables import DateTimeColumn
 from szmz_security.org.models import display_name
 
-from ..models import Publication
+from .models import Publication
 
 STATE_COLOURS = {
     Publication.State.DRAFT: "secondary",

@@ -24,11 +24,11 @@ from szmz_security.core.views import (
     visible_object_or_404,
 )
 
-from ..models import Publication, PublicationAttachment
 from ..wordfilter.scan import FilterBlocked, blocking_hits, highlight, review_hits, scan_publication
 from . import services
 from .filters import PublicationFilterSet
 from .forms import DecisionForm, PublicationForm
+from .models import Publication, PublicationAttachment
 from .tables import PublicationTable, state_badge
 
 register_model(

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from ..models import WordCategory, WordLevel
 from . import matcher
+from .models import WordCategory, WordLevel
 
 MAX_TEXT_CHARS = 1_000_000  # about 1 MB of text; larger documents are checked in parts by the caller
 

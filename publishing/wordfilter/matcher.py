@@ -22,8 +22,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from ..models import SensitiveWord, WordCategory, WordLevel, WordListVersion
 from .folding import _UNITS, _encode, _fold, _leading_positions, _positions, normalize_word
+from .models import SensitiveWord, WordCategory, WordLevel, WordListVersion
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from ..models import SensitiveWord, WordCategory, WordLevel
 from .folding import normalize_word
 from .matcher import bump_version
+from .models import SensitiveWord, WordCategory, WordLevel
 
 WORD_MAX_LENGTH = SensitiveWord._meta.get_field("word").max_length
 NOTE_MAX_LENGTH = SensitiveWord._meta.get_field("note").max_length
