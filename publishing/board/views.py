@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import client_address, record
 from szmz_security.core.forms import add_service_errors
+from szmz_security.core.registry import register_model, register_model_view
 
 from ..wordfilter.scan import highlight
 from . import services
@@ -21,9 +22,15 @@ from .forms import BoardMessageForm, ReportForm
 from .models import BoardMessage, HarmfulContentReport
 from .report import previous_month
 
+# Both keep their pages' URLs and names (``publishing:board``, ``publishing:report_list`` …); the
+# stored report files stay an explicit path() in publishing/urls.py (by kind, not by action).
+register_model(BoardMessage, path="board", actions=())
+register_model(HarmfulContentReport, path="publications/reports", actions=())
+
 # --- the public message board --------------------------------------------------------------------
 
 
+@register_model_view(BoardMessage, "board", path="", detail=False, url_name="board")
 def board(request):
     """The public board: shown messages and the form (no login)."""
     form = BoardMessageForm(request.POST or None)
@@ -50,6 +57,7 @@ def board(request):
     return render(request, "publishing/board.html", {"form": form, "page_obj": page}, status=status)
 
 
+@register_model_view(BoardMessage, "archive", detail=False, url_name="board_archive")
 @login_required
 @permission_required("publishing.view_boardmessage", raise_exception=True)
 def board_archive(request):
@@ -81,6 +89,7 @@ def board_archive(request):
     )
 
 
+@register_model_view(BoardMessage, "review", url_name="board_review")
 @login_required
 @require_POST
 def board_review(request, pk):
@@ -98,6 +107,7 @@ def board_review(request, pk):
 # --- the monthly harmful-content report ----------------------------------------------------------
 
 
+@register_model_view(HarmfulContentReport, "list", url_name="report_list")
 @login_required
 @permission_required("publishing.view_harmfulcontentreport", raise_exception=True)
 def report_list(request):

@@ -84,8 +84,13 @@ class ModelDeclaration:
         return self.model._meta.model_name
 
     def url_name(self, action, qualified=True):
-        """NetBox names: ``risk_list``, ``risk`` (the detail page), ``risk_edit`` …"""
-        name = self.model_name if action == "detail" else f"{self.model_name}_{action}"
+        """NetBox names: ``risk_list``, ``risk`` (the detail page), ``risk_edit`` …, unless the view
+        marked for the action names its own (a page that kept its older name)."""
+        marked = _marked(self.model).get(action)
+        if marked is not None and marked.url_name:
+            name = marked.url_name
+        else:
+            name = self.model_name if action == "detail" else f"{self.model_name}_{action}"
         return f"{self.app_label}:{name}" if qualified else name
 
     @property
@@ -136,11 +141,10 @@ class ModelDeclaration:
         for name, extra in marked.items():
             if name in GENERIC_VIEWS:
                 continue
-            suffix = f"{extra.path if extra.path is not None else name.replace('_', '-')}/"
+            suffix = extra.path if extra.path is not None else name.replace("_", "-")
+            suffix = f"{suffix}/" if suffix else ""  # path="": the prefix itself (``board/``)
             route = f"{prefix}<int:pk>/{suffix}" if extra.detail else f"{prefix}{suffix}"
-            patterns.append(
-                url_path(route, _as_view(extra.view), name=extra.url_name or self.url_name(name, False))
-            )
+            patterns.append(url_path(route, _as_view(extra.view), name=self.url_name(name, False)))
         return patterns
 
     def api_viewset(self):
@@ -184,7 +188,8 @@ def register_model_view(model, name, *, path=None, detail=True, url_name=None):
     """Mark a hand-written view (class or function) of ``model``: ``name`` is a generic action it
     replaces ("list", "detail", "add", "edit", "delete", "history") or an extra route, under the
     record (``detail=True``: ``<prefix>/<pk>/<path>/``) or the list (``<prefix>/<path>/``); ``path``
-    defaults to the name with hyphens, the URL name to ``<model>_<name>``."""
+    defaults to the name with hyphens (``path=""``: the prefix itself), the URL name to
+    ``<model>_<name>`` (``url_name`` keeps an older name, for a generic action too)."""
 
     def decorator(view):
         _views.setdefault(model._meta.label_lower, {})[name] = ModelView(view, name, path, detail, url_name)
