@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, TemplateView
 
+from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.responses import pdf_response
 from szmz_security.core.views import ObjectHistoryView
 
@@ -23,6 +24,11 @@ from . import reports, services
 from .forms import ApplicabilityForm, AttestationForm, InspectionReportForm
 from .models import Chapter, Clause, Framework, InspectionReport
 from .outcome import STATUS_LABELS, STATUS_ORDER, Status
+
+# Every page is written here (bureau-wide, 403 without the compliance permission): the declarations
+# give them their routes and NetBox names. An attestation is made and shown on its clause's pages.
+register_model(Clause, path="clauses", actions=())
+register_model(InspectionReport, path="reports", actions=())
 
 
 class ComplianceAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -114,6 +120,7 @@ class ClauseMixin(ComplianceAccessMixin):
         )
 
 
+@register_model_view(Clause, "detail")
 class ClauseView(ClauseMixin, TemplateView):
     """One clause: its text, status, reason and the evidence records with links."""
 
@@ -170,6 +177,7 @@ class ServiceFormView(ClauseMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+@register_model_view(Clause, "attest")
 class AttestationCreateView(ServiceFormView):
     form_class = AttestationForm
     template_name = "compliance/attestation_form.html"
@@ -189,6 +197,7 @@ class AttestationCreateView(ServiceFormView):
         messages.success(self.request, f"已确认：{self.clause}")
 
 
+@register_model_view(Clause, "applicability")
 class ApplicabilityView(ServiceFormView):
     form_class = ApplicabilityForm
     template_name = "compliance/applicability_form.html"
@@ -205,6 +214,7 @@ class ApplicabilityView(ServiceFormView):
         messages.success(self.request, f"已更新适用性：{self.clause}")
 
 
+@register_model_view(Clause, "history")
 class ClauseHistoryView(ComplianceAccessMixin, ObjectHistoryView):
     model = Clause
 
@@ -220,6 +230,7 @@ class ClauseHistoryView(ComplianceAccessMixin, ObjectHistoryView):
 # --- inspection reports (合规检查报告) --------------------------------------------------------------
 
 
+@register_model_view(InspectionReport, "list")
 class InspectionReportListView(ComplianceAccessMixin, FormView):
     """检查报告: the reports requested so far with their state, and the form to request one."""
 
@@ -256,6 +267,7 @@ class InspectionReportListView(ComplianceAccessMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+@register_model_view(InspectionReport, "detail")
 class InspectionReportView(ComplianceAccessMixin, DetailView):
     """One report: its period, state and progress (polled every second until done), download."""
 
@@ -277,10 +289,12 @@ class InspectionReportView(ComplianceAccessMixin, DetailView):
         return context
 
 
+@register_model_view(InspectionReport, "progress")
 class InspectionReportProgressView(InspectionReportView):
     template_name = "jobs/progress.html"
 
 
+@register_model_view(InspectionReport, "download")
 class InspectionReportDownloadView(ComplianceAccessMixin, DetailView):
     """The finished PDF, for holders of the compliance view permission; logged as a print."""
 
@@ -306,6 +320,7 @@ class InspectionReportDownloadView(ComplianceAccessMixin, DetailView):
         )
 
 
+@register_model_view(InspectionReport, "history")
 class InspectionReportHistoryView(ComplianceAccessMixin, ObjectHistoryView):
     model = InspectionReport
 
