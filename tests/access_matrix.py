@@ -130,6 +130,7 @@ EXPECTATIONS = {
     "accounts:otp_admin": perm("accounts.reset_second_factor"),
     "accounts:otp_reset": perm("accounts.reset_second_factor", record="account"),
     # --- separation of duties and sharing (szmz_security/org) -----------------------------------
+    "org:department_list": SIGNED_IN,
     "org:role_list": perm("org.assign_roles"),
     "org:role_edit": perm("org.assign_roles", record="account"),
     "org:sharing": SHARING,

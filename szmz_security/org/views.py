@@ -1,6 +1,8 @@
-"""The sharing screen of every department-owned record, and the security administrator's role
-assignment pages (#13, #21)."""
+"""The department directory, the sharing screen of every department-owned record, and the security
+administrator's role assignment pages (#13, #21)."""
 
+import django_filters
+import django_tables2 as tables
 from django import forms
 from django.apps import apps
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.registry import register_model
 
 from . import sharing
 from .access import DepartmentScopedModel, can_read_content
@@ -24,6 +27,32 @@ from .role_assignment import ASSIGN_ROLES_PERMISSION, assign_roles, may_assign_r
 from .roles import ROLES, user_role_codes
 
 User = get_user_model()
+
+
+class DepartmentTable(tables.Table):
+    class Meta:
+        model = Department
+        fields = ("code", "name", "kind", "parent", "is_active")
+        attrs = {"class": "table table-hover align-middle"}
+
+
+class DepartmentFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Department
+        fields = ["kind", "is_active"]
+
+
+# The directory every signed-in user may read (as /api/departments/); administrators change it in
+# the admin. The role pages below are pages of accounts (auth.User), not of a declared model.
+register_model(
+    Department,
+    path="departments",
+    table=DepartmentTable,
+    filterset=DepartmentFilterSet,
+    related=("parent",),
+    title="部门",
+    actions=("list",),
+)
 
 
 def scoped_model(label):
