@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, TemplateView
 
+from szmz_security.core.forms import add_service_errors
 from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.responses import pdf_response
 from szmz_security.core.views import ObjectHistoryView
@@ -168,8 +169,7 @@ class ServiceFormView(ClauseMixin, FormView):
         try:
             self.perform(form)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         return HttpResponseRedirect(self.clause.get_absolute_url())
 
@@ -257,8 +257,7 @@ class InspectionReportListView(ComplianceAccessMixin, FormView):
         try:
             report = reports.request_report(by=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "已提交生成申请，报告将在后台生成。")
         return HttpResponseRedirect(report.get_absolute_url())

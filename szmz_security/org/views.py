@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from szmz_security.core.forms import BootstrapFormMixin
+from szmz_security.core.forms import BootstrapFormMixin, add_service_errors
 from szmz_security.core.registry import register_model
 
 from . import sharing
@@ -164,9 +164,7 @@ class SharingView(LoginRequiredMixin, TemplateView):
             try:
                 sharing.share(request.user, self.object, grantee, request=request)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "已授权。")
                 return HttpResponseRedirect(request.path)
