@@ -95,6 +95,22 @@ def _lock_timeout(cursor):
     cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
 
 
+class _checks_now:
+    """Run the deferred foreign-key checks first: PostgreSQL refuses DDL on a table with pending
+    trigger events (rows written earlier in the same transaction, as in the tests)."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def __enter__(self):
+        self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        return self.cursor
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def ensure_partitions(now=None, days_ahead=DAYS_AHEAD, log_classes=LOG_CLASSES):
     """Create each class's partitions from yesterday to ``days_ahead`` days ahead (the beat task,
     hourly). A day whose rows already went to the DEFAULT partition keeps them there (the purge
@@ -133,7 +149,7 @@ def ensure_partitions(now=None, days_ahead=DAYS_AHEAD, log_classes=LOG_CLASSES):
 def _try(ddl):
     """Run one DDL statement under the lock timeout; False if the lock was not granted in time."""
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor, _checks_now(cursor):
             _lock_timeout(cursor)
             ddl(cursor)
     except OperationalError as error:
@@ -243,7 +259,7 @@ def partition_table(schema_editor, trigger_sql):
     verifies as before). Days that hold rows get their partition, and so do the next few."""
     if schema_editor.connection.vendor != "postgresql" or is_partitioned(schema_editor.connection):
         return
-    with schema_editor.connection.cursor() as cursor:
+    with schema_editor.connection.cursor() as cursor, _checks_now(cursor):
         indexes, keys = _set_aside(cursor)
         cursor.execute(
             f"CREATE TABLE {_quote(TABLE)} (LIKE {_quote(OLD_TABLE)} INCLUDING DEFAULTS) PARTITION BY LIST (log_class)"
@@ -274,7 +290,7 @@ def unpartition_table(schema_editor, trigger_sql):
     """The reverse: one plain table with an identity id, as before migration 0005."""
     if not is_partitioned(schema_editor.connection):
         return
-    with schema_editor.connection.cursor() as cursor:
+    with schema_editor.connection.cursor() as cursor, _checks_now(cursor):
         indexes, keys = _set_aside(cursor)
         cursor.execute(f"ALTER TABLE {_quote(OLD_TABLE)} ALTER COLUMN id DROP DEFAULT")
         cursor.execute(f"CREATE TABLE {_quote(TABLE)} (LIKE {_quote(OLD_TABLE)})")
