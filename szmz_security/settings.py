@@ -259,6 +259,8 @@ CELERY_BEAT_SCHEDULE = {
     "obligations-sweep": {"task": "obligations.sweep", "schedule": 60.0},
     "notifications-deliver-email": {"task": "obligations.deliver_email", "schedule": 60.0},
     "auditlog-purge": {"task": "auditlog.purge_expired", "schedule": 24 * 3600.0},
+    # PostgreSQL: the audit log's day partitions a week ahead (a no-op on SQLite).
+    "auditlog-ensure-partitions": {"task": "auditlog.ensure_partitions", "schedule": 3600.0},
     # Idempotent: ensures last month's harmful-content report obligation (10 §4) exists.
     "publishing-report-obligation": {"task": "publishing.ensure_report_obligation", "schedule": 24 * 3600.0},
     # Idempotent, hourly so that a missed run catches up: this month's IP/MAC reconciliation

@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import partitions
 from .models import AuditEvent, AuditPurge
 
 logger = logging.getLogger(__name__)
@@ -27,12 +28,14 @@ def validate_retention_settings(retention=None, floor=None):
 
 
 def purge_expired(now=None, batch_size=None):
-    """Delete audit events past their class's retention, in primary-key batches, and record
-    each class's purge (one AuditPurge row per class that had anything to delete).
+    """Remove audit events past their class's retention and record each class's purge (one
+    AuditPurge row per class that had anything to remove).
 
     A purge removes a prefix of the class's hash chain. It first appends a checkpoint event
-    naming the last purged event and its hash, so the chain stays verifiable; it then deletes
-    newest first, so that an interrupted purge leaves one gap that the checkpoint covers."""
+    naming the last purged event and its hash, so the chain stays verifiable; it then removes
+    newest first, so that an interrupted purge leaves one gap that the checkpoint covers. On
+    PostgreSQL a day partition wholly past the cutoff is dropped (partitions.py): no dead rows,
+    no vacuum. What is left (SQLite; rows in a DEFAULT partition) is deleted in primary-key batches."""
 
     validate_retention_settings()
     now = now or timezone.now()
@@ -58,36 +61,77 @@ def purge_expired(now=None, batch_size=None):
                 "retention_days": days,
             },
         )
-        doomed = events.filter(pk__lte=through_id).order_by("-pk")
-        deleted = batches = 0
-        oldest = newest = None
-        while True:
-            ids = list(doomed.values_list("pk", flat=True)[:batch_size])
-            if not ids:
+        tally, upper = Tally(), through_id
+        for name, (count, low, high, oldest, newest) in _droppable(log_class, cutoff, through_id):
+            if count:
+                # Rows elsewhere above this partition go first: the gap stays one run of the chain.
+                _delete_batches(events.filter(pk__gt=high, pk__lte=upper), batch_size, tally)
+            if not partitions.drop_partition(name):
+                logger.warning("audit-log partition %s stayed locked; its rows are deleted instead", name)
                 break
-            with transaction.atomic():
-                allow_purge()
-                times = list(AuditEvent.objects.filter(pk__in=ids).values_list("at", flat=True))
-                oldest = min([*times, oldest] if oldest else times)
-                newest = max([*times, newest] if newest else times)
-                count, _ = AuditEvent.objects.filter(pk__in=ids).delete()
-            deleted += count
-            batches += 1
+            if count:
+                tally.add(count, oldest, newest)
+                upper = low - 1
+        _delete_batches(events.filter(pk__lte=upper), batch_size, tally)
         purges.append(
             AuditPurge.objects.create(
                 log_class=log_class,
                 retention_days=days,
                 cutoff=cutoff,
-                deleted=deleted,
-                batches=batches,
-                oldest_deleted_at=oldest,
-                newest_deleted_at=newest,
+                deleted=tally.deleted,
+                batches=tally.batches,
+                oldest_deleted_at=tally.oldest,
+                newest_deleted_at=tally.newest,
                 started_at=now,
                 finished_at=timezone.now(),
             )
         )
-        logger.info("purged %s %s audit events older than %s", deleted, log_class, cutoff)
+        logger.info("purged %s %s audit events older than %s", tally.deleted, log_class, cutoff)
     return purges
+
+
+class Tally:
+    """What a purge removed: rows, batches (a dropped partition counts as one), their time span."""
+
+    def __init__(self):
+        self.deleted = self.batches = 0
+        self.oldest = self.newest = None
+
+    def add(self, count, oldest, newest):
+        self.deleted += count
+        self.batches += 1
+        self.oldest = min(oldest, self.oldest or oldest)
+        self.newest = max(newest, self.newest or newest)
+
+
+def _droppable(log_class, cutoff, through_id):
+    """The class's day partitions wholly before the cutoff whose rows all lie in the purged prefix
+    (and no other row between them: only clock skew would put one there), newest first, each with
+    (rows, lowest id, highest id, oldest, newest). Empty ones go too, to keep the catalogue small."""
+    chosen = []
+    if not partitions.is_partitioned():
+        return chosen
+    for name, day in partitions.day_partitions(log_class):
+        if partitions.day_bounds(day)[1] > cutoff:
+            break
+        summary = partitions.partition_summary(name)
+        count, low, high = summary[:3]
+        if not count or (high <= through_id and not partitions.foreign_rows(log_class, name, low, high)):
+            chosen.append((name, summary))
+    return reversed(chosen)
+
+
+def _delete_batches(doomed, batch_size, tally):
+    """Delete newest first in primary-key batches, each in its own short transaction."""
+    doomed = doomed.order_by("-pk")
+    while rows := list(doomed.values_list("pk", "at")[:batch_size]):
+        ids, times = [pk for pk, _ in rows], [at for _, at in rows]
+        with transaction.atomic():
+            allow_purge()
+            # The time range lets PostgreSQL look in the day partitions concerned only.
+            batch = doomed.filter(pk__in=ids, at__gte=min(times), at__lte=max(times))
+            count, _ = batch.delete()
+        tally.add(count, min(times), max(times))
 
 
 def allow_purge():

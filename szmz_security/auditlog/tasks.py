@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .partitions import ensure_partitions
 from .retention import purge_expired
 from .services import verify_chain
 
@@ -14,3 +15,9 @@ def purge_expired_task():
 def verify_chain_task():
     verification = verify_chain()
     return {"ok": verification.ok, "checked": verification.events_checked}
+
+
+@shared_task(name="auditlog.ensure_partitions")
+def ensure_partitions_task():
+    # PostgreSQL: the next days' partitions of every class exist before their first event.
+    return ensure_partitions()
