@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_ZONES, NetworkZone
+from szmz_security.core.fields import optional_link
 from szmz_security.org.access import (
     DepartmentScopedModel,
 )
@@ -125,14 +126,7 @@ class IPAssignment(DepartmentScopedModel):
         Subnet, verbose_name="网段", on_delete=models.PROTECT, related_name="assignments"
     )
     mac = models.CharField("MAC 地址", max_length=17, blank=True)
-    asset = models.ForeignKey(
-        Asset,
-        verbose_name="资产",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="ip_assignments",
-    )
+    asset = optional_link(Asset, "资产", related_name="ip_assignments")
     hostname = models.CharField("主机名", max_length=100, blank=True)
     assigned_at = models.DateTimeField("分配时间", default=timezone.now)
     note = models.CharField("备注", max_length=200, blank=True)
