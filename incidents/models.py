@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from szmz_security.core.fields import user_field
+from szmz_security.core.models import DetailUrlMixin, user_field
 from szmz_security.core.validators import MAX_PEOPLE, validate_happened
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
@@ -26,7 +26,7 @@ from szmz_security.org.permissions import object_permission_models
 from .categories import SUBCATEGORY_CHOICES, SUBCATEGORY_LABELS, Category, Grade, minimum_grade_for
 
 
-class Incident(DepartmentScopedModel):
+class Incident(DetailUrlMixin, DepartmentScopedModel):
     class State(models.TextChoices):
         NEW = "new", "新报告"
         ACCEPTED = "accepted", "已受理"
@@ -125,9 +125,6 @@ class Incident(DepartmentScopedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("incidents:incident", args=[self.pk])
 
     def save(self, *args, **kwargs):
         # A secret leak is need-to-know from the moment it is filed (chapter 3 §5).

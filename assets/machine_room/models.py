@@ -3,11 +3,10 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
@@ -18,7 +17,7 @@ from szmz_security.org.permissions import object_permission_models
 from ..register.models import Asset
 
 
-class MachineRoom(DepartmentScopedModel):
+class MachineRoom(DetailUrlMixin, DepartmentScopedModel):
     name = models.CharField("机房名称", max_length=100)
     location = models.CharField("位置", max_length=200)
     responsible = user_field("机房负责人")
@@ -39,9 +38,6 @@ class MachineRoom(DepartmentScopedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("assets:machineroom", args=[self.pk])
 
 
 MachineRoomUserObjectPermission, MachineRoomGroupObjectPermission = object_permission_models(MachineRoom)

@@ -5,12 +5,11 @@ import ipaddress
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_ZONES, NetworkZone
-from szmz_security.core.fields import optional_link
+from szmz_security.core.models import DetailUrlMixin, optional_link
 from szmz_security.org.access import (
     DepartmentScopedModel,
 )
@@ -20,7 +19,7 @@ from ..register.models import Asset
 from .addresses import normalise_ip, normalise_mac, parse_network
 
 
-class Subnet(DepartmentScopedModel):
+class Subnet(DetailUrlMixin, DepartmentScopedModel):
     name = models.CharField("名称", max_length=100)
     cidr = models.CharField("网段（CIDR）", max_length=50, help_text="如 10.20.1.0/24 或 2001:db8:1::/64")
     zone = models.CharField("网络区域", max_length=15, choices=NetworkZone.choices)
@@ -41,9 +40,6 @@ class Subnet(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.cidr} {self.name}"
-
-    def get_absolute_url(self):
-        return reverse("assets:subnet", args=[self.pk])
 
     @property
     def network(self):
@@ -116,7 +112,7 @@ class MacAddress(DepartmentScopedModel):
 MacAddressUserObjectPermission, MacAddressGroupObjectPermission = object_permission_models(MacAddress)
 
 
-class IPAssignment(DepartmentScopedModel):
+class IPAssignment(DetailUrlMixin, DepartmentScopedModel):
     """One address given out in one zone, to a device (MAC) of an asset. The department and the
     subnet follow from the address: the subnet of the zone that contains it."""
 
@@ -143,9 +139,6 @@ class IPAssignment(DepartmentScopedModel):
 
     def __str__(self):
         return self.ip
-
-    def get_absolute_url(self):
-        return reverse("assets:ipassignment", args=[self.pk])
 
     @property
     def mac_display(self):

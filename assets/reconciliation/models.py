@@ -5,13 +5,12 @@ from pathlib import Path
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import NetworkZone
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.jobs.models import Job, latest_job
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import (
@@ -28,7 +27,7 @@ def scan_file_path(instance, filename):
     return f"assets/scans/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Reconciliation(DepartmentScopedModel):
+class Reconciliation(DetailUrlMixin, DepartmentScopedModel):
     """One month's comparison of a network scan with the register, for one zone."""
 
     class State(models.TextChoices):
@@ -71,9 +70,6 @@ class Reconciliation(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.month:%Y年%m月} {self.get_zone_display()} IP/MAC 核查"
-
-    def get_absolute_url(self):
-        return reverse("assets:reconciliation", args=[self.pk])
 
     @cached_property
     def job(self):

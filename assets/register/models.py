@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_LEVELS, CLASSIFIED_ZONES, NetworkZone, Secrecy
-from szmz_security.core.fields import user_field
+from szmz_security.core.models import DetailUrlMixin, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.jobs.models import Job, latest_job
 from szmz_security.org.access import (
@@ -22,7 +22,7 @@ from szmz_security.org.access import (
 from szmz_security.org.permissions import object_permission_models
 
 
-class Asset(DepartmentScopedModel):
+class Asset(DetailUrlMixin, DepartmentScopedModel):
     class Type(models.TextChoices):
         DESKTOP = "desktop", "台式机"
         LAPTOP = "laptop", "笔记本"
@@ -97,9 +97,6 @@ class Asset(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.number} {self.name}"
-
-    def get_absolute_url(self):
-        return reverse("assets:asset", args=[self.pk])
 
     @property
     def is_classified(self):

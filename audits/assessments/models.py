@@ -4,11 +4,10 @@ import uuid
 from pathlib import Path
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -20,7 +19,7 @@ def report_path(instance, filename):
     return f"audits/reports/{uuid.uuid4().hex}{suffix}"
 
 
-class ExternalAssessment(DepartmentScopedModel):
+class ExternalAssessment(DetailUrlMixin, DepartmentScopedModel):
     class Kind(models.TextChoices):
         COMPREHENSIVE = "comprehensive", "综合测评"
         GRADING = "grading", "等级测评"
@@ -53,9 +52,6 @@ class ExternalAssessment(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.assessed_on:%Y}年{self.get_kind_display()}（{self.assessor}）"
-
-    def get_absolute_url(self):
-        return reverse("audits:externalassessment", args=[self.pk])
 
 
 ExternalAssessmentUserObjectPermission, ExternalAssessmentGroupObjectPermission = object_permission_models(

@@ -7,11 +7,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import MAX_DAYS, validate_happened, validate_plausible_date, validate_year
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -19,7 +18,7 @@ from szmz_security.org.models import Department, display_name
 from szmz_security.org.permissions import object_permission_models
 
 
-class OfficerAppointment(DepartmentScopedModel):
+class OfficerAppointment(DetailUrlMixin, DepartmentScopedModel):
     """安全员任命 (2 §1): one full-time and three part-time officers must be current."""
 
     class Kind(models.TextChoices):
@@ -46,9 +45,6 @@ class OfficerAppointment(DepartmentScopedModel):
     def __str__(self):
         return f"{display_name(self.person)}（{self.get_kind_display()}安全员）"
 
-    def get_absolute_url(self):
-        return reverse("audits:officerappointment", args=[self.pk])
-
     def is_current(self, today=None):
         today = today or timezone.localdate()
         return self.appointed_on <= today and (self.ended_on is None or self.ended_on >= today)
@@ -59,7 +55,7 @@ OfficerAppointmentUserObjectPermission, OfficerAppointmentGroupObjectPermission 
 )
 
 
-class OnCallShift(DepartmentScopedModel):
+class OnCallShift(DetailUrlMixin, DepartmentScopedModel):
     """24 小时值班 (3 §3): who answers, from which day to which day (inclusive)."""
 
     person = user_field("值班人")
@@ -86,9 +82,6 @@ class OnCallShift(DepartmentScopedModel):
     def __str__(self):
         return f"{self.starts_on:%Y-%m-%d}至{self.ends_on:%Y-%m-%d} {display_name(self.person)}"
 
-    def get_absolute_url(self):
-        return reverse("audits:oncallshift", args=[self.pk])
-
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
@@ -97,7 +90,7 @@ class OnCallShift(DepartmentScopedModel):
 OnCallShiftUserObjectPermission, OnCallShiftGroupObjectPermission = object_permission_models(OnCallShift)
 
 
-class SecurityScan(DepartmentScopedModel):
+class SecurityScan(DetailUrlMixin, DepartmentScopedModel):
     """安全检测 (2 §6, 8 §2): a scan with its findings and their fixes."""
 
     scanned_on = models.DateField("检测日期", db_index=True, validators=[validate_happened])
@@ -117,9 +110,6 @@ class SecurityScan(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.scanned_on:%Y-%m-%d} {self.system}（{self.tool}）"
-
-    def get_absolute_url(self):
-        return reverse("audits:securityscan", args=[self.pk])
 
 
 SecurityScanUserObjectPermission, SecurityScanGroupObjectPermission = object_permission_models(SecurityScan)
@@ -159,7 +149,7 @@ class ScanFinding(models.Model):
         return {"high": "danger", "medium": "warning", "low": "info"}.get(self.severity, "secondary")
 
 
-class PatchRecord(DepartmentScopedModel):
+class PatchRecord(DetailUrlMixin, DepartmentScopedModel):
     """补丁升级记录 (2 §6, 8 §2)."""
 
     system = models.CharField("系统/设备", max_length=200)
@@ -180,14 +170,11 @@ class PatchRecord(DepartmentScopedModel):
     def __str__(self):
         return f"{self.system} {self.patch_id}"
 
-    def get_absolute_url(self):
-        return reverse("audits:patchrecord", args=[self.pk])
-
 
 PatchRecordUserObjectPermission, PatchRecordGroupObjectPermission = object_permission_models(PatchRecord)
 
 
-class LogSource(DepartmentScopedModel):
+class LogSource(DetailUrlMixin, DepartmentScopedModel):
     """系统日志来源 (2 §5, 8 §1): where a system's logs are kept and for how long."""
 
     system = models.CharField("系统", max_length=200)
@@ -212,14 +199,11 @@ class LogSource(DepartmentScopedModel):
     def __str__(self):
         return f"{self.system}（{self.location}）"
 
-    def get_absolute_url(self):
-        return reverse("audits:logsource", args=[self.pk])
-
 
 LogSourceUserObjectPermission, LogSourceGroupObjectPermission = object_permission_models(LogSource)
 
 
-class TrainingSession(DepartmentScopedModel):
+class TrainingSession(DetailUrlMixin, DepartmentScopedModel):
     """安全培训 (chapter 9) with its attendance."""
 
     title = models.CharField("培训主题", max_length=200)
@@ -246,9 +230,6 @@ class TrainingSession(DepartmentScopedModel):
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
-    def get_absolute_url(self):
-        return reverse("audits:trainingsession", args=[self.pk])
-
 
 TrainingSessionUserObjectPermission, TrainingSessionGroupObjectPermission = object_permission_models(
     TrainingSession
@@ -272,7 +253,7 @@ class Attendance(models.Model):
         return f"{self.session} — {self.user}"
 
 
-class AccountReview(DepartmentScopedModel):
+class AccountReview(DetailUrlMixin, DepartmentScopedModel):
     """账号权限核对 (7 §2): after a staff change (离职/调岗), or the yearly check."""
 
     class Kind(models.TextChoices):
@@ -318,9 +299,6 @@ class AccountReview(DepartmentScopedModel):
             return f"{self.year}年度账号权限核对"
         return f"账号权限核对：{display_name(self.subject)}（{self.get_kind_display()}）"
 
-    def get_absolute_url(self):
-        return reverse("audits:accountreview", args=[self.pk])
-
     @property
     def closed(self):
         return self.closed_at is not None
@@ -331,7 +309,7 @@ AccountReviewUserObjectPermission, AccountReviewGroupObjectPermission = object_p
 )
 
 
-class PrivilegedAccount(DepartmentScopedModel):
+class PrivilegedAccount(DetailUrlMixin, DepartmentScopedModel):
     """特权账号 (5 §4): superuser rights are approved; their passwords change periodically."""
 
     system = models.CharField("系统/设备", max_length=200)
@@ -361,9 +339,6 @@ class PrivilegedAccount(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.system} / {self.account_name}"
-
-    def get_absolute_url(self):
-        return reverse("audits:privilegedaccount", args=[self.pk])
 
     def save(self, *args, **kwargs):
         base = self.password_changed_on or self.approved_on

@@ -1,11 +1,10 @@
 """Information-system projects (4 §1–2): the risk estimate before 立项 and the go-live assessment."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
@@ -13,7 +12,7 @@ from szmz_security.org.permissions import object_permission_models
 from ..assessments.models import report_path
 
 
-class Project(DepartmentScopedModel):
+class Project(DetailUrlMixin, DepartmentScopedModel):
     class State(models.TextChoices):
         PRE_APPROVAL = "pre_approval", "立项前评估"
         APPROVED = "approved", "已立项"
@@ -48,9 +47,6 @@ class Project(DepartmentScopedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("audits:project", args=[self.pk])
 
     @property
     def state_badge(self):

@@ -3,12 +3,11 @@ findings of reviews and external assessments. Rules live in ``services.py``."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.compliance.evidence import STATUS_BADGES, STATUS_LABELS, Status
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_year
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -16,7 +15,7 @@ from szmz_security.org.models import Department
 from szmz_security.org.permissions import object_permission_models
 
 
-class QuarterlyReview(DepartmentScopedModel):
+class QuarterlyReview(DetailUrlMixin, DepartmentScopedModel):
     """One quarter's internal risk review: a checklist over the bureau's regulation, findings,
     circulation (通报) to departments and a sign-off. Owned by the information centre."""
 
@@ -43,9 +42,6 @@ class QuarterlyReview(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.year}年第{self.quarter}季度信息安全风险内部评估"
-
-    def get_absolute_url(self):
-        return reverse("audits:quarterlyreview", args=[self.pk])
 
     @property
     def signed_off(self):

@@ -2,11 +2,10 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_plausible_date
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -16,7 +15,7 @@ from ..projects.models import Project
 from ..risk_levels import LEVEL_BADGES, level_for
 
 
-class Risk(DepartmentScopedModel):
+class Risk(DetailUrlMixin, DepartmentScopedModel):
     class Level(models.TextChoices):
         MAJOR = "major", "重大"
         SIGNIFICANT = "significant", "较大"
@@ -79,9 +78,6 @@ class Risk(DepartmentScopedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("audits:risk", args=[self.pk])
 
     def save(self, *args, **kwargs):
         self.score = (self.likelihood or 1) * (self.severity or 1)

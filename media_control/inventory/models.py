@@ -1,11 +1,10 @@
 """The annual inventory (清点) of a department's media, a line per medium."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened, validate_year
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -14,7 +13,7 @@ from szmz_security.org.permissions import object_permission_models
 from ..ledger.models import Medium
 
 
-class Inventory(DepartmentScopedModel):
+class Inventory(DetailUrlMixin, DepartmentScopedModel):
     """A department's annual inventory (清点) of its media; signing it meets the obligation."""
 
     class State(models.TextChoices):
@@ -42,9 +41,6 @@ class Inventory(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.year}年度 {self.department} 介质清点"
-
-    def get_absolute_url(self):
-        return reverse("media_control:inventory", args=[self.pk])
 
     @property
     def is_signed(self):

@@ -8,12 +8,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_ZONES, NetworkZone
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.org.access import DepartmentScopedModel, grant, revoke
 from szmz_security.org.permissions import object_permission_models
@@ -89,7 +88,7 @@ class MediaNumberCounter(models.Model):
         return f"{self.type_code}-{self.year}: {self.last}"
 
 
-class Medium(DepartmentScopedModel):
+class Medium(DetailUrlMixin, DepartmentScopedModel):
     class Type(models.TextChoices):
         USB = "usb", "U盘"
         HARD_DISK = "hard_disk", "移动硬盘"
@@ -175,9 +174,6 @@ class Medium(DepartmentScopedModel):
 
     def __str__(self):
         return self.number or "（未编号介质）"
-
-    def get_absolute_url(self):
-        return reverse("media_control:medium", args=[self.pk])
 
     # --- derived ---------------------------------------------------------------------------------
 

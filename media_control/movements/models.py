@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import NetworkZone
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import optional_link, user_field
 from szmz_security.core.validators import validate_plausible_date
 from szmz_security.obligations.models import Obligation
 

@@ -7,11 +7,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from szmz_security.core.fields import optional_link, user_field
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened, validate_plausible_date
 from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
@@ -30,7 +29,7 @@ class VendorQuerySet(models.QuerySet):
         return self.none()
 
 
-class Vendor(models.Model):
+class Vendor(DetailUrlMixin, models.Model):
     """A repair or destruction company; designated ones (定点单位) may take classified equipment
     while their designation is valid (第六章第7条)."""
 
@@ -61,9 +60,6 @@ class Vendor(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("media_control:vendor", args=[self.pk])
-
     def designation_valid(self, on=None):
         on = on or timezone.localdate()
         return bool(
@@ -85,7 +81,7 @@ class Vendor(models.Model):
                 raise ValidationError(errors)
 
 
-class ApprovalRequest(DepartmentScopedModel):
+class ApprovalRequest(DetailUrlMixin, DepartmentScopedModel):
     """What a repair and a destruction request share: the item (a medium or an asset), who asked,
     and the decision (approved or rejected, by whom, when, with what comment)."""
 
@@ -113,9 +109,6 @@ class ApprovalRequest(DepartmentScopedModel):
         else:
             item = "—"
         return f"{self._meta.verbose_name} #{self.pk} {item}"
-
-    def get_absolute_url(self):
-        return reverse(f"media_control:{self._meta.model_name}", args=[self.pk])
 
     @property
     def item(self):

@@ -1,8 +1,17 @@
-"""The two model links every app writes again and again, declared once. A field built here
-deconstructs exactly like the one written out, so moving a model to them needs no migration."""
+"""What every app's models wrote again and again, declared once (no models here). A field built
+here deconstructs exactly like the one written out, so moving a model to it needs no migration."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+
+
+class DetailUrlMixin:
+    """``get_absolute_url``: the record's detail page under its NetBox name (``audits:risk``), the
+    one the registry generates for a declared model."""
+
+    def get_absolute_url(self):
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}", args=[self.pk])
 
 
 def user_field(verbose_name, *, null=False, on_delete=models.PROTECT, related_name="+", **options):
