@@ -33,21 +33,16 @@ RUNS = register_model(
     title="IP/MAC 月度核查",
     export_filename="reconciliations",
     actions=("list", "detail", "add", "history"),
+    related=("uploaded_by__profile",),
 )
 
 
 @register_model_view(Reconciliation, "list")
 class ReconciliationListView(RUNS.generic_view("list")):
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("uploaded_by__profile")
-            .annotate(
-                item_count=Count("items"),
-                open_count=Count("items", filter=Q(items__resolution=ReconciliationItem.Resolution.OPEN)),
-            )
-        )
+    annotations = {
+        "item_count": Count("items"),
+        "open_count": Count("items", filter=Q(items__resolution=ReconciliationItem.Resolution.OPEN)),
+    }
 
 
 @register_model_view(Reconciliation, "add")
@@ -136,12 +131,7 @@ def run_context(request, run):
 class ReconciliationView(RUNS.generic_view("detail")):
     template_name = "assets/reconciliation.html"
 
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("uploaded_by__profile", "signed_off_by__profile", "obligation", "department")
-        )
+    related = ("uploaded_by__profile", "signed_off_by__profile", "obligation", "department")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

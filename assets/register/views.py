@@ -38,6 +38,7 @@ ASSETS = register_model(
     title="资产台账",
     export_filename="assets",
     actions=("list", "detail", "add", "edit", "delete", "history"),
+    related=("department", "custodian__profile"),
 )
 
 
@@ -69,9 +70,6 @@ def spreadsheet(content, fmt, filename):
 @register_model_view(Asset, "list")
 class AssetListView(ASSETS.generic_view("list")):
     template_name = "assets/asset_list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "custodian__profile")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
