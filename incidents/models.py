@@ -18,9 +18,7 @@ from simple_history.models import HistoricalRecords
 from szmz_security.core.models import DetailUrlMixin, user_field
 from szmz_security.core.validators import MAX_PEOPLE, validate_happened
 from szmz_security.obligations.models import Obligation
-from szmz_security.org.access import (
-    DepartmentScopedModel,
-)
+from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
 
 from .categories import SUBCATEGORY_CHOICES, SUBCATEGORY_LABELS, Category, Grade, minimum_grade_for

@@ -21,4 +21,3 @@ class MachineRoomTable(tables.Table):
             "fire_check_required",
             "active",
         )
-        attrs = {"class": "table table-hover align-middle"}

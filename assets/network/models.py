@@ -10,9 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_ZONES, NetworkZone
 from szmz_security.core.models import DetailUrlMixin, optional_link
-from szmz_security.org.access import (
-    DepartmentScopedModel,
-)
+from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
 
 from ..register.models import Asset

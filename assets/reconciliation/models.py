@@ -13,9 +13,7 @@ from szmz_security.core.choices import NetworkZone
 from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.jobs.models import Job, latest_job
 from szmz_security.obligations.models import Obligation
-from szmz_security.org.access import (
-    DepartmentScopedModel,
-)
+from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
 
 from ..network.models import IPAssignment

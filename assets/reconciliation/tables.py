@@ -38,7 +38,6 @@ class ReconciliationTable(tables.Table):
             "uploaded_at",
             "signed_off_at",
         )
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_title(self, record):
         return str(record)

@@ -15,9 +15,7 @@ from django_tables2 import RequestConfig
 
 from szmz_security.core.forms import add_service_errors, style_filter_form
 from szmz_security.core.registry import register_model, register_model_view
-from szmz_security.core.views import (
-    visible_object_or_404,
-)
+from szmz_security.core.views import visible_object_or_404
 
 from . import services
 from .filters import ReconciliationFilterSet, ReconciliationItemFilterSet

@@ -16,9 +16,7 @@ from szmz_security.core.choices import CLASSIFIED_LEVELS, CLASSIFIED_ZONES, Netw
 from szmz_security.core.models import DetailUrlMixin, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.jobs.models import Job, latest_job
-from szmz_security.org.access import (
-    DepartmentScopedModel,
-)
+from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
 
 

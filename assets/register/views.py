@@ -18,9 +18,7 @@ from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
 from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.responses import pdf_response
-from szmz_security.core.views import (
-    ObjectListView,
-)
+from szmz_security.core.views import ObjectListView
 
 from . import imports, resources, services
 from .filters import AssetFilterSet, ComplianceFilterSet

@@ -16,7 +16,6 @@ class ProjectTable(tables.Table):
     class Meta:
         model = Project
         fields = ("name", "department", "owner", "state", "created_at")
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_state(self, record):
         return format_html(

@@ -35,7 +35,6 @@ class RiskTable(tables.Table):
             "next_review",
             "status",
         )
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_level(self, record):
         return format_html(

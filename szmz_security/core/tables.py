@@ -43,3 +43,16 @@ class DateTimeColumn(tables.DateTimeColumn):
     def from_field(cls, field, **kwargs):
         if isinstance(field, models.DateTimeField):
             return cls(**kwargs)
+
+
+class RecordColumn(tables.Column):
+    """The record itself by its name (``str(record)``), linked to its page, on screen and in CSV."""
+
+    def __init__(self, **kwargs):
+        super().__init__(accessor="pk", linkify=lambda record: record.get_absolute_url(), **kwargs)
+
+    def render(self, record):
+        return str(record)
+
+    def value(self, record):
+        return str(record)
