@@ -42,7 +42,6 @@ ROOM_PAGE_SIZE = 10
 @register_model_view(MachineRoom, "detail")
 class MachineRoomView(DetailFormsMixin, ROOMS.generic_view("detail")):
     template_name = "assets/machineroom.html"
-
     related = ("department", "responsible__profile")
 
     def default_forms(self):

@@ -63,7 +63,6 @@ class SubnetListView(SUBNETS.generic_view("list")):
 class SubnetView(SUBNETS.generic_view("detail")):
     template_name = "assets/subnet.html"
     shown_assignments = 50
-
     related = ("department",)
 
     def get_context_data(self, **kwargs):
@@ -99,7 +98,6 @@ class SubnetDeleteView(SUBNETS.generic_view("delete")):
 @register_model_view(IPAssignment, "detail")
 class IPAssignmentView(IP_ASSIGNMENTS.generic_view("detail")):
     template_name = "assets/ipassignment.html"
-
     related = ("subnet", "asset", "department")
 
 

@@ -128,7 +128,6 @@ def run_context(request, run):
 @register_model_view(Reconciliation, "detail")
 class ReconciliationView(RUNS.generic_view("detail")):
     template_name = "assets/reconciliation.html"
-
     related = ("uploaded_by__profile", "signed_off_by__profile", "obligation", "department")
 
     def get_context_data(self, **kwargs):

@@ -38,7 +38,6 @@ declaration = register_model(
 class ExternalAssessmentView(DetailFormsMixin, ObjectView):
     model = ExternalAssessment
     template_name = "audits/externalassessment.html"
-
     related = ("department", "recorded_by__profile", "obligation")
 
     def default_forms(self):

@@ -40,7 +40,6 @@ declaration = register_model(
 class ProjectView(DetailFormsMixin, ObjectView):
     model = Project
     template_name = "audits/project.html"
-
     related = ("department", "owner__profile", "system")
 
     def default_forms(self):

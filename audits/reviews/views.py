@@ -79,7 +79,6 @@ def current_review(request):
 class QuarterlyReviewView(DetailFormsMixin, ObjectView):
     model = QuarterlyReview
     template_name = "audits/quarterlyreview.html"
-
     related = ("obligation", "signed_off_by__profile", "department")
 
     def default_forms(self):

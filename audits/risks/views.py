@@ -75,7 +75,6 @@ class RiskHeatMapView(LoginRequiredMixin, TemplateView):
 class RiskView(DetailFormsMixin, ObjectView):
     model = Risk
     template_name = "audits/risk.html"
-
     related = ("department", "owner__profile", "project", "accepted_by__profile", "review_obligation")
 
     def default_forms(self):

@@ -161,7 +161,6 @@ class IncidentDeleteView(ObjectDeleteView):
 class IncidentView(DetailFormsMixin, ObjectView):
     model = Incident
     template_name = "incidents/incident.html"
-
     related = ("department", "reported_by__profile")
 
     def get_context_data(self, **kwargs):

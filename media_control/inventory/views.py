@@ -72,7 +72,6 @@ def inventory_open(request):
 class InventoryView(DetailFormsMixin, ObjectView):
     model = Inventory
     template_name = "media_control/inventory.html"
-
     related = ("department", "obligation", "signed_by__profile")
 
     def default_forms(self):

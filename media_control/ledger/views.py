@@ -117,7 +117,6 @@ class MediumDeleteView(ObjectDeleteView):
 class MediumView(DetailFormsMixin, ObjectView):
     model = Medium
     template_name = "media_control/medium.html"
-
     related = ("department", "custodian__profile", "incident")
 
     def default_forms(self):

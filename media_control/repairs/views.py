@@ -145,7 +145,6 @@ class DestructionRequestAddView(RequestAddView):
 
 class RequestView(DetailFormsMixin, ObjectView):
     template_name = "media_control/request.html"
-
     related = ("department", "medium", "asset", "vendor", "requested_by__profile")
 
     def default_forms(self):
