@@ -38,6 +38,17 @@ class MachineRoom(DetailUrlMixin, DepartmentScopedModel):
         return self.name
 
 
+# What the room's list, form, API and admin show of it.
+ROOM_FIELDS = (
+    "name",
+    "location",
+    "department",
+    "responsible",
+    "daily_backup_required",
+    "fire_check_required",
+    "active",
+)
+
 MachineRoomUserObjectPermission, MachineRoomGroupObjectPermission = object_permission_models(MachineRoom)
 
 

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 
 from ..register.tables import PersonColumn
-from .models import MachineRoom
+from .models import ROOM_FIELDS, MachineRoom
 
 
 class MachineRoomTable(tables.Table):
@@ -12,12 +12,4 @@ class MachineRoomTable(tables.Table):
 
     class Meta:
         model = MachineRoom
-        fields = (
-            "name",
-            "location",
-            "department",
-            "responsible",
-            "daily_backup_required",
-            "fire_check_required",
-            "active",
-        )
+        fields = ROOM_FIELDS

@@ -59,12 +59,12 @@ class RequestTable(tables.Table):
 class RepairRequestTable(RequestTable):
     vendor = tables.Column(verbose_name="维修单位")
 
-    class Meta(RequestTable.Meta):
+    class Meta:
         model = RepairRequest
         fields = ("title", "department", "classified", "vendor", "state", "requested_by", "created_at")
 
 
 class DestructionRequestTable(RequestTable):
-    class Meta(RequestTable.Meta):
+    class Meta:
         model = DestructionRequest
         fields = ("title", "department", "classified", "state", "requested_by", "created_at")
