@@ -2,7 +2,8 @@
 
 import django_tables2 as tables
 
-from ..register.tables import PersonColumn
+from szmz_security.core.tables import PersonColumn
+
 from .models import ROOM_FIELDS, MachineRoom
 
 

@@ -2,8 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from szmz_security.core.tables import RecordColumn
-from szmz_security.org.models import display_name
+from szmz_security.core.tables import PersonColumn, RecordColumn
 
 from . import services as governance
 from .models import (
@@ -20,14 +19,6 @@ from .models import (
 
 def _link(record):
     return record.get_absolute_url()
-
-
-class PersonColumn(tables.Column):
-    def render(self, value):
-        return display_name(value)
-
-    def value(self, value):
-        return display_name(value)
 
 
 class OfficerAppointmentTable(tables.Table):

@@ -2,8 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from szmz_security.core.tables import DateTimeColumn, RecordColumn
-from szmz_security.org.models import display_name
+from szmz_security.core.tables import DateTimeColumn, PersonColumn, RecordColumn
 
 from .models import QuarterlyReview
 
@@ -17,7 +16,7 @@ class QuarterlyReviewTable(tables.Table):
     due = tables.Column(verbose_name="截止时间", accessor="obligation__due_at", empty_values=())
     obligation_state = tables.Column(verbose_name="义务状态", accessor="obligation__state", empty_values=())
     signed_off_at = DateTimeColumn(verbose_name="签发时间", format="Y-m-d H:i")
-    signed_off_by = tables.Column(verbose_name="签发人")
+    signed_off_by = PersonColumn(verbose_name="签发人")
 
     class Meta:
         model = QuarterlyReview
@@ -45,9 +44,3 @@ class QuarterlyReviewTable(tables.Table):
 
     def value_obligation_state(self, record):
         return record.obligation.display_state() if record.obligation else ""
-
-    def render_signed_off_by(self, value):
-        return display_name(value)
-
-    def value_signed_off_by(self, value):
-        return display_name(value)

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django_tables2.columns import library
 
+from szmz_security.org.models import display_name
+
 
 @library.register
 class YesNoColumn(tables.BooleanColumn):
@@ -56,3 +58,13 @@ class RecordColumn(tables.Column):
 
     def value(self, record):
         return str(record)
+
+
+class PersonColumn(tables.Column):
+    """A user by the name people know them by (``display_name``), on screen and in CSV."""
+
+    def render(self, value):
+        return display_name(value)
+
+    def value(self, value):
+        return display_name(value)
