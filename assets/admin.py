@@ -3,6 +3,7 @@ from guardian.admin import GuardedModelAdminMixin
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .machine_room.models import ROOM_FIELDS
 from .models import Asset, AssetImport, BackupRecord, FireCheck, MachineRoom, RoomAccess, RoomChange
 from .register.resources import AssetResource
 
@@ -52,15 +53,7 @@ class RoomChangeInline(admin.TabularInline):
 
 @admin.register(MachineRoom)
 class MachineRoomAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
-    list_display = (
-        "name",
-        "location",
-        "department",
-        "responsible",
-        "daily_backup_required",
-        "fire_check_required",
-        "active",
-    )
+    list_display = ROOM_FIELDS
     list_filter = ("active", "department")
     raw_id_fields = ("responsible",)
     inlines = [RoomAccessInline, RoomChangeInline]

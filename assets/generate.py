@@ -5,10 +5,10 @@ record history). Numbers start with ``GEN-``; the choices come from a seeded gen
 import datetime as dt
 import random
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from szmz_security.core.choices import NetworkZone, Secrecy
+from szmz_security.core.generate.common import insert_in_chunks, members_by_department
 from szmz_security.org.models import Department
 
 from .models import Asset
@@ -37,21 +37,16 @@ def generate_assets(total, *, seed=2026, chunk=5000, start=0):
     today = timezone.localdate()
     now = timezone.now()
     departments = list(Department.objects.order_by("pk"))
-    members = {}
-    through = get_user_model().groups.through.objects.filter(group__department__isnull=False)
-    group_department = {d.group_id: d.pk for d in departments}
-    for group_id, user_id in through.values_list("group_id", "user_id"):
-        members.setdefault(group_department.get(group_id), []).append(user_id)
-    written = 0
-    batch = []
-    for index in range(start, start + total):
-        department = departments[index % len(departments)]
-        kind = _pick(rng, TYPES)
-        classified = kind in Asset.COMPUTER_TYPES and rng.random() < 0.02
-        zone = NetworkZone.STANDALONE if classified else _pick(rng, ZONES)
-        people = members.get(department.pk) or [None]
-        batch.append(
-            Asset(
+    members = members_by_department(departments)
+
+    def assets():
+        for index in range(start, start + total):
+            department = departments[index % len(departments)]
+            kind = _pick(rng, TYPES)
+            classified = kind in Asset.COMPUTER_TYPES and rng.random() < 0.02
+            zone = NetworkZone.STANDALONE if classified else _pick(rng, ZONES)
+            people = members.get(department.pk) or [None]
+            yield Asset(
                 number=f"{NUMBER_PREFIX}{index:07d}",
                 type=kind,
                 name=f"{Asset.Type(kind).label}{index}",
@@ -82,12 +77,5 @@ def generate_assets(total, *, seed=2026, chunk=5000, start=0):
                 else None,
                 created_at=now,
             )
-        )
-        if len(batch) >= chunk:
-            Asset.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    if batch:
-        Asset.objects.bulk_create(batch)
-        written += len(batch)
-    return written
+
+    return insert_in_chunks(Asset, assets(), chunk)

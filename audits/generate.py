@@ -6,6 +6,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from szmz_security.core.generate.common import insert_in_chunks, members_by_department
 from szmz_security.org.models import Department
 
 from .models import Project, Risk
@@ -19,11 +20,7 @@ def generate_risks(total, *, projects=200, seed=2026, chunk=5000):
     rng = random.Random(seed)
     now = timezone.now()
     departments = list(Department.objects.order_by("pk"))
-    members = {}
-    through = get_user_model().groups.through.objects.filter(group__department__isnull=False)
-    group_department = {d.group_id: d.pk for d in departments}
-    for group_id, user_id in through.values_list("group_id", "user_id"):
-        members.setdefault(group_department.get(group_id), []).append(user_id)
+    members = members_by_department(departments)
     fallback = get_user_model().objects.order_by("pk").values_list("pk", flat=True).first()
     created = Project.objects.bulk_create(
         [
@@ -39,16 +36,15 @@ def generate_risks(total, *, projects=200, seed=2026, chunk=5000):
         ]
     )
     project_ids = [(p.pk, p.department_id) for p in created]
-    written = 0
-    batch = []
-    for index in range(total):
-        department = departments[index % len(departments)]
-        likelihood, severity = rng.randint(1, 5), rng.randint(1, 5)
-        project = None
-        if project_ids and rng.random() < 0.2:
-            project = rng.choice([pid for pid, dep in project_ids if dep == department.pk] or [None])
-        batch.append(
-            Risk(
+
+    def risks():
+        for index in range(total):
+            department = departments[index % len(departments)]
+            likelihood, severity = rng.randint(1, 5), rng.randint(1, 5)
+            project = None
+            if project_ids and rng.random() < 0.2:
+                project = rng.choice([pid for pid, dep in project_ids if dep == department.pk] or [None])
+            yield Risk(
                 title=f"{TITLE_PREFIX}{index:07d}",
                 department_id=department.pk,
                 owner_id=rng.choice(members.get(department.pk) or [fallback]),
@@ -59,12 +55,5 @@ def generate_risks(total, *, projects=200, seed=2026, chunk=5000):
                 status=Risk.Status.CLOSED if rng.random() < 0.3 else Risk.Status.OPEN,
                 created_at=now,
             )
-        )
-        if len(batch) >= chunk:
-            Risk.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    if batch:
-        Risk.objects.bulk_create(batch)
-        written += len(batch)
-    return len(created), written
+
+    return len(created), insert_in_chunks(Risk, risks(), chunk)

@@ -8,7 +8,6 @@ administrators) in ``services.recompute_obligations``.
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,17 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.models import DetailUrlMixin, user_field
 from szmz_security.core.validators import MAX_PEOPLE, validate_happened
 from szmz_security.obligations.models import Obligation
-from szmz_security.org.access import (
-    DepartmentScopedModel,
-)
+from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
 
 from .categories import SUBCATEGORY_CHOICES, SUBCATEGORY_LABELS, Category, Grade, minimum_grade_for
 
 
-class Incident(DepartmentScopedModel):
+class Incident(DetailUrlMixin, DepartmentScopedModel):
     class State(models.TextChoices):
         NEW = "new", "新报告"
         ACCEPTED = "accepted", "已受理"
@@ -91,9 +89,7 @@ class Incident(DepartmentScopedModel):
     restricted = models.BooleanField("知悉范围受限", default=False, editable=False)
     # Marked need-to-know by the security administrator (#21), on top of what the record implies.
     need_to_know_marked = models.BooleanField("经标记知悉范围受限", default=False, editable=False)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报告人", on_delete=models.PROTECT, related_name="+"
-    )
+    reported_by = user_field("报告人")
     created_at = models.DateTimeField("报告时间", default=timezone.now, db_index=True)
 
     obligations = GenericRelation(Obligation, content_type_field="subject_type", object_id_field="subject_id")
@@ -127,9 +123,6 @@ class Incident(DepartmentScopedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("incidents:incident", args=[self.pk])
 
     def save(self, *args, **kwargs):
         # A secret leak is need-to-know from the moment it is filed (chapter 3 §5).
@@ -253,14 +246,7 @@ class TimelineEntry(models.Model):
     at = models.DateTimeField("时间", default=timezone.now)
     kind = models.CharField("类别", max_length=15, choices=Kind.choices)
     text = models.TextField("内容")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = user_field("记录人", null=True, on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = "处置时间线"
@@ -284,9 +270,7 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=100, blank=True)
     description = models.CharField("说明", max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_field("上传人")
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
     history = HistoricalRecords()
@@ -319,9 +303,7 @@ class RegulatorReport(models.Model):
         Obligation, verbose_name="报告义务", on_delete=models.PROTECT, related_name="regulator_report"
     )
     sent_at = models.DateTimeField("报送时间", validators=[validate_happened])
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
-    )
+    sent_by = user_field("报送人")
     channel = models.CharField("报送方式", max_length=15, choices=Channel.choices)
     receiving_body = models.CharField("接收单位", max_length=100)
     receiver = models.CharField("接收人", max_length=50, blank=True)
@@ -350,9 +332,7 @@ class CorrectiveAction(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="corrective_actions")
     description = models.CharField("整改措施", max_length=300)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="责任人", on_delete=models.PROTECT, related_name="+"
-    )
+    owner = user_field("责任人")
     due_at = models.DateTimeField("完成期限")
     obligation = models.OneToOneField(
         Obligation, verbose_name="对应义务", on_delete=models.PROTECT, related_name="corrective_action"

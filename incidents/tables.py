@@ -42,7 +42,6 @@ class IncidentTable(tables.Table):
             "secret_leak",
             "reported_by",
         )
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_title(self, record, value):
         if record.restricted:

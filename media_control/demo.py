@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from . import services
+from .ledger import services as ledger_services
 from .models import Medium, Vendor
+from .movements import services as movement_services
 
 # serial, type, level, years, zone, department, custodian, brand, capacity
 DEMO_MEDIA = [
@@ -47,7 +48,7 @@ def seed(departments, users):
     for serial, kind, level, years, zone, code, custodian, brand, capacity in DEMO_MEDIA:
         medium = Medium.objects.filter(serial=serial).first()
         if medium is None:
-            medium = services.save_medium(
+            medium = ledger_services.save_medium(
                 Medium(
                     serial=serial,
                     type=kind,
@@ -67,13 +68,13 @@ def seed(departments, users):
     # One medium of 社会救助处 checked out to its clerk, due back in two days (open obligation).
     lent = media["DEMO-SN-0002"]
     if not lent.checkouts.exists():
-        checkout = services.request_checkout(
+        checkout = movement_services.request_checkout(
             lent,
             requester=users["staff.shjz"],
             purpose="赴街道核对低保申请材料",
             zone=lent.zone,
             expected_return_at=timezone.now() + timedelta(days=2),
         )
-        services.approve_checkout(checkout, by=users["head.shjz"], comment="同意")
-        services.hand_out(checkout, by=users["head.shjz"])
+        movement_services.approve_checkout(checkout, by=users["head.shjz"], comment="同意")
+        movement_services.hand_out(checkout, by=users["head.shjz"])
     return vendor

@@ -408,6 +408,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Tables and history -----------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Every list's table; a table names its own attrs only where it differs.
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover align-middle"}
 DJANGO_TABLES2_PAGE_RANGE = 8
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

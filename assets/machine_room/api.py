@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from szmz_security.core.api import DepartmentScopedSerializer, DepartmentScopedViewSet
 
-from .models import MachineRoom
+from .models import ROOM_FIELDS, MachineRoom
 
 
 class MachineRoomSerializer(DepartmentScopedSerializer):
@@ -15,17 +15,7 @@ class MachineRoomSerializer(DepartmentScopedSerializer):
 
     class Meta:
         model = MachineRoom
-        fields = [
-            "id",
-            "name",
-            "location",
-            "department",
-            "responsible",
-            "daily_backup_required",
-            "fire_check_required",
-            "active",
-            "note",
-        ]
+        fields = ["id", *ROOM_FIELDS, "note"]
 
 
 class MachineRoomViewSet(DepartmentScopedViewSet):

@@ -17,7 +17,7 @@ from szmz_security.org.roles import DEPARTMENT_HEAD, SECURITY_OFFICER
 
 from ..register.forms import date_input, department_choices, department_members, people
 from ..register.models import Asset
-from .models import BackupRecord, FireCheck, MachineRoom, RoomAccess, RoomChange
+from .models import ROOM_FIELDS, BackupRecord, FireCheck, MachineRoom, RoomAccess, RoomChange
 
 
 class MachineRoomForm(BootstrapFormMixin, forms.ModelForm):
@@ -25,16 +25,7 @@ class MachineRoomForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = MachineRoom
-        fields = [
-            "name",
-            "location",
-            "department",
-            "responsible",
-            "daily_backup_required",
-            "fire_check_required",
-            "active",
-            "note",
-        ]
+        fields = [*ROOM_FIELDS, "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):

@@ -1,29 +1,24 @@
 """The machine room (chapter 5): the room, its access log, change log, backups and fire checks."""
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.obligations.models import Obligation
-from szmz_security.org.access import (
-    DepartmentScopedModel,
-)
+from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
 
 from ..register.models import Asset
 
 
-class MachineRoom(DepartmentScopedModel):
+class MachineRoom(DetailUrlMixin, DepartmentScopedModel):
     name = models.CharField("机房名称", max_length=100)
     location = models.CharField("位置", max_length=200)
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="机房负责人", on_delete=models.PROTECT, related_name="+"
-    )
+    responsible = user_field("机房负责人")
     daily_backup_required = models.BooleanField("需每日备份记录", default=True)
     fire_check_required = models.BooleanField("需每月消防器材检查", default=True)
     active = models.BooleanField("启用", default=True)
@@ -42,9 +37,17 @@ class MachineRoom(DepartmentScopedModel):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("assets:machineroom", args=[self.pk])
 
+# What the room's list, form, API and admin show of it.
+ROOM_FIELDS = (
+    "name",
+    "location",
+    "department",
+    "responsible",
+    "daily_backup_required",
+    "fire_check_required",
+    "active",
+)
 
 MachineRoomUserObjectPermission, MachineRoomGroupObjectPermission = object_permission_models(MachineRoom)
 
@@ -58,16 +61,12 @@ class RoomAccess(models.Model):
     visitor = models.CharField("来访人", max_length=50)
     organisation = models.CharField("单位", max_length=100)
     purpose = models.CharField("事由", max_length=200)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+"
-    )
+    approved_by = user_field("批准人")
     approved_at = models.DateTimeField("批准时间")
     entered_at = models.DateTimeField("进入时间", validators=[validate_happened])
     left_at = models.DateTimeField("离开时间", null=True, blank=True, validators=[validate_happened])
     escort = models.CharField("陪同人", max_length=50, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field("登记人")
 
     history = HistoricalRecords()
 
@@ -106,16 +105,10 @@ class RoomChange(models.Model):
     )
     kind = models.CharField("变更类别", max_length=20, choices=Kind.choices)
     description = models.TextField("变更内容")
-    asset = models.ForeignKey(
-        Asset, verbose_name="涉及资产", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+"
-    )
+    asset = optional_link(Asset, "涉及资产", on_delete=models.SET_NULL)
+    approved_by = user_field("批准人")
     approved_at = models.DateTimeField("批准时间")
-    performed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="实施人", on_delete=models.PROTECT, related_name="+"
-    )
+    performed_by = user_field("实施人")
     performed_at = models.DateTimeField("实施时间", validators=[validate_happened])
 
     history = HistoricalRecords()
@@ -145,18 +138,9 @@ class BackupRecord(models.Model):
     medium = models.CharField("备份介质/位置", max_length=200)
     succeeded = models.BooleanField("备份成功", default=True)
     note = models.TextField("说明", blank=True)
-    performed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
-    )
+    performed_by = user_field("操作人")
     recorded_at = models.DateTimeField("登记时间", default=timezone.now)
-    obligation = models.ForeignKey(
-        Obligation,
-        verbose_name="对应义务",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    obligation = optional_link(Obligation, "对应义务", on_delete=models.SET_NULL)
 
     history = HistoricalRecords()
 
@@ -180,17 +164,8 @@ class FireCheck(models.Model):
     checked_on = models.DateField("检查日期", validators=[validate_happened])
     extinguishers_ok = models.BooleanField("灭火器压力、有效期正常", default=True)
     findings = models.TextField("发现的问题", blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="检查人", on_delete=models.PROTECT, related_name="+"
-    )
-    obligation = models.ForeignKey(
-        Obligation,
-        verbose_name="对应义务",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    checked_by = user_field("检查人")
+    obligation = optional_link(Obligation, "对应义务", on_delete=models.SET_NULL)
 
     history = HistoricalRecords()
 

@@ -2,8 +2,9 @@
 
 import django_tables2 as tables
 
-from ..register.tables import PersonColumn
-from .models import MachineRoom
+from szmz_security.core.tables import PersonColumn
+
+from .models import ROOM_FIELDS, MachineRoom
 
 
 class MachineRoomTable(tables.Table):
@@ -12,13 +13,4 @@ class MachineRoomTable(tables.Table):
 
     class Meta:
         model = MachineRoom
-        fields = (
-            "name",
-            "location",
-            "department",
-            "responsible",
-            "daily_backup_required",
-            "fire_check_required",
-            "active",
-        )
-        attrs = {"class": "table table-hover align-middle"}
+        fields = ROOM_FIELDS

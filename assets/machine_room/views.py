@@ -42,9 +42,7 @@ ROOM_PAGE_SIZE = 10
 @register_model_view(MachineRoom, "detail")
 class MachineRoomView(DetailFormsMixin, ROOMS.generic_view("detail")):
     template_name = "assets/machineroom.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "responsible__profile")
+    related = ("department", "responsible__profile")
 
     def default_forms(self):
         room, user = self.object, self.request.user

@@ -5,21 +5,19 @@ import ipaddress
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_ZONES, NetworkZone
-from szmz_security.org.access import (
-    DepartmentScopedModel,
-)
+from szmz_security.core.models import DetailUrlMixin, optional_link
+from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
 
 from ..register.models import Asset
 from .addresses import normalise_ip, normalise_mac, parse_network
 
 
-class Subnet(DepartmentScopedModel):
+class Subnet(DetailUrlMixin, DepartmentScopedModel):
     name = models.CharField("名称", max_length=100)
     cidr = models.CharField("网段（CIDR）", max_length=50, help_text="如 10.20.1.0/24 或 2001:db8:1::/64")
     zone = models.CharField("网络区域", max_length=15, choices=NetworkZone.choices)
@@ -40,9 +38,6 @@ class Subnet(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.cidr} {self.name}"
-
-    def get_absolute_url(self):
-        return reverse("assets:subnet", args=[self.pk])
 
     @property
     def network(self):
@@ -115,7 +110,7 @@ class MacAddress(DepartmentScopedModel):
 MacAddressUserObjectPermission, MacAddressGroupObjectPermission = object_permission_models(MacAddress)
 
 
-class IPAssignment(DepartmentScopedModel):
+class IPAssignment(DetailUrlMixin, DepartmentScopedModel):
     """One address given out in one zone, to a device (MAC) of an asset. The department and the
     subnet follow from the address: the subnet of the zone that contains it."""
 
@@ -125,14 +120,7 @@ class IPAssignment(DepartmentScopedModel):
         Subnet, verbose_name="网段", on_delete=models.PROTECT, related_name="assignments"
     )
     mac = models.CharField("MAC 地址", max_length=17, blank=True)
-    asset = models.ForeignKey(
-        Asset,
-        verbose_name="资产",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="ip_assignments",
-    )
+    asset = optional_link(Asset, "资产", related_name="ip_assignments")
     hostname = models.CharField("主机名", max_length=100, blank=True)
     assigned_at = models.DateTimeField("分配时间", default=timezone.now)
     note = models.CharField("备注", max_length=200, blank=True)
@@ -149,9 +137,6 @@ class IPAssignment(DepartmentScopedModel):
 
     def __str__(self):
         return self.ip
-
-    def get_absolute_url(self):
-        return reverse("assets:ipassignment", args=[self.pk])
 
     @property
     def mac_display(self):

@@ -36,7 +36,6 @@ class SubnetTable(tables.Table):
     class Meta:
         model = Subnet
         fields = ("cidr", "name", "zone", "department", "vlan", "gateway", "utilisation")
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_utilisation(self, record):
         return utilisation_text(record, record.assignment_count)
@@ -60,7 +59,6 @@ class IPAssignmentTable(tables.Table):
     class Meta:
         model = IPAssignment
         fields = ("ip", "zone", "subnet", "mac", "asset", "hostname", "department", "assigned_at")
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_subnet(self, record):
         return record.subnet.cidr
@@ -93,7 +91,6 @@ class MacAddressTable(tables.Table):
     class Meta:
         model = MacAddress
         fields = ("mac", "asset", "interface", "department", "registered_at", "actions")
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_mac(self, record):
         return str(record)

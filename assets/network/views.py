@@ -28,6 +28,7 @@ SUBNETS = register_model(
     form=SubnetForm,
     title="网段",
     export_filename="subnets",
+    related=("department",),
     actions=("list", "detail", "add", "edit", "delete", "history"),
 )
 IP_ASSIGNMENTS = register_model(
@@ -55,22 +56,14 @@ MACS = register_model(
 
 @register_model_view(Subnet, "list")
 class SubnetListView(SUBNETS.generic_view("list")):
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("department")
-            .annotate(assignment_count=Count("assignments"))
-        )
+    annotations = {"assignment_count": Count("assignments")}
 
 
 @register_model_view(Subnet, "detail")
 class SubnetView(SUBNETS.generic_view("detail")):
     template_name = "assets/subnet.html"
     shown_assignments = 50
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department")
+    related = ("department",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -105,9 +98,7 @@ class SubnetDeleteView(SUBNETS.generic_view("delete")):
 @register_model_view(IPAssignment, "detail")
 class IPAssignmentView(IP_ASSIGNMENTS.generic_view("detail")):
     template_name = "assets/ipassignment.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("subnet", "asset", "department")
+    related = ("subnet", "asset", "department")
 
 
 @register_model_view(IPAssignment, "add")

@@ -3,20 +3,17 @@
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import NetworkZone
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.jobs.models import Job, latest_job
 from szmz_security.obligations.models import Obligation
-from szmz_security.org.access import (
-    DepartmentScopedModel,
-)
+from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
 
 from ..network.models import IPAssignment
@@ -28,7 +25,7 @@ def scan_file_path(instance, filename):
     return f"assets/scans/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Reconciliation(DepartmentScopedModel):
+class Reconciliation(DetailUrlMixin, DepartmentScopedModel):
     """One month's comparison of a network scan with the register, for one zone."""
 
     class State(models.TextChoices):
@@ -50,28 +47,12 @@ class Reconciliation(DepartmentScopedModel):
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.PENDING)
     total_rows = models.PositiveIntegerField("扫描记录数", default=0)
     error_message = models.TextField("错误", blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_field("上传人")
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="签核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    signed_off_by = user_field("签核人", null=True)
     signed_off_at = models.DateTimeField("签核时间", null=True, blank=True)
     sign_off_note = models.TextField("签核意见", blank=True)
-    obligation = models.ForeignKey(
-        Obligation,
-        verbose_name="对应义务",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    obligation = optional_link(Obligation, "对应义务", on_delete=models.SET_NULL)
 
     # The comparison's progress and heartbeat (DESIGN.md §9).
     jobs = GenericRelation(Job, content_type_field="subject_type", object_id_field="subject_id")
@@ -87,9 +68,6 @@ class Reconciliation(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.month:%Y年%m月} {self.get_zone_display()} IP/MAC 核查"
-
-    def get_absolute_url(self):
-        return reverse("assets:reconciliation", args=[self.pk])
 
     @cached_property
     def job(self):
@@ -133,37 +111,14 @@ class ReconciliationItem(models.Model):
     hostname = models.CharField("主机名", max_length=100, blank=True)
     seen_at = models.DateTimeField("发现时间", null=True, blank=True)
     detail = models.CharField("说明", max_length=300)
-    assignment = models.ForeignKey(
-        IPAssignment,
-        verbose_name="登记的分配",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    asset = models.ForeignKey(
-        Asset, verbose_name="相关资产", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assignment = optional_link(IPAssignment, "登记的分配", on_delete=models.SET_NULL)
+    asset = optional_link(Asset, "相关资产", on_delete=models.SET_NULL)
     resolution = models.CharField(
         "处理结果", max_length=12, choices=Resolution.choices, default=Resolution.OPEN, db_index=True
     )
     resolution_note = models.TextField("处理说明", blank=True)
-    incident = models.ForeignKey(
-        "incidents.Incident",
-        verbose_name="安全事件",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    incident = optional_link("incidents.Incident", "安全事件", on_delete=models.SET_NULL)
+    resolved_by = user_field("处理人", null=True, on_delete=models.SET_NULL)
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
 
     history = HistoricalRecords()

@@ -4,9 +4,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from szmz_security.core.tables import DateTimeColumn
+from szmz_security.core.tables import DateTimeColumn, PersonColumn
 
-from ..register.tables import PersonColumn
 from .models import Reconciliation, ReconciliationItem
 
 
@@ -38,7 +37,6 @@ class ReconciliationTable(tables.Table):
             "uploaded_at",
             "signed_off_at",
         )
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_title(self, record):
         return str(record)

@@ -15,9 +15,7 @@ from django_tables2 import RequestConfig
 
 from szmz_security.core.forms import add_service_errors, style_filter_form
 from szmz_security.core.registry import register_model, register_model_view
-from szmz_security.core.views import (
-    visible_object_or_404,
-)
+from szmz_security.core.views import visible_object_or_404
 
 from . import services
 from .filters import ReconciliationFilterSet, ReconciliationItemFilterSet
@@ -33,21 +31,16 @@ RUNS = register_model(
     title="IP/MAC 月度核查",
     export_filename="reconciliations",
     actions=("list", "detail", "add", "history"),
+    related=("uploaded_by__profile",),
 )
 
 
 @register_model_view(Reconciliation, "list")
 class ReconciliationListView(RUNS.generic_view("list")):
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("uploaded_by__profile")
-            .annotate(
-                item_count=Count("items"),
-                open_count=Count("items", filter=Q(items__resolution=ReconciliationItem.Resolution.OPEN)),
-            )
-        )
+    annotations = {
+        "item_count": Count("items"),
+        "open_count": Count("items", filter=Q(items__resolution=ReconciliationItem.Resolution.OPEN)),
+    }
 
 
 @register_model_view(Reconciliation, "add")
@@ -135,13 +128,7 @@ def run_context(request, run):
 @register_model_view(Reconciliation, "detail")
 class ReconciliationView(RUNS.generic_view("detail")):
     template_name = "assets/reconciliation.html"
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("uploaded_by__profile", "signed_off_by__profile", "obligation", "department")
-        )
+    related = ("uploaded_by__profile", "signed_off_by__profile", "obligation", "department")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

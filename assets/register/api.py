@@ -13,6 +13,7 @@ from szmz_security.core.api import (
 
 from .filters import AssetFilterSet
 from .models import Asset
+from .resources import FIELD_NAMES
 
 
 class AssetSerializer(DepartmentScopedSerializer):
@@ -28,28 +29,7 @@ class AssetSerializer(DepartmentScopedSerializer):
 
     class Meta:
         model = Asset
-        fields = [
-            "id",
-            "number",
-            "type",
-            "name",
-            "model_number",
-            "serial",
-            "department",
-            "custodian",
-            "location",
-            "zone",
-            "secrecy",
-            "data_grade",
-            "critical_infrastructure",
-            "status",
-            "purchase_date",
-            "antivirus_product",
-            "antivirus_updated_on",
-            "wireless_removed",
-            "note",
-            "created_at",
-        ]
+        fields = ["id", *FIELD_NAMES, "note", "created_at"]
         read_only_fields = ["created_at"]
 
     def validate(self, attrs):

@@ -37,17 +37,19 @@ def department_members(departments):
     )
 
 
+# The register page's sections; the form's fields are theirs, in this order.
+SECTIONS = (
+    ("基本信息", ("number", "type", "name", "model_number", "serial", "purchase_date", "status")),
+    ("归属", ("department", "custodian", "location")),
+    ("安全属性", ("zone", "secrecy", "data_grade", "critical_infrastructure", "wireless_removed")),
+    ("防病毒", ("antivirus_product", "antivirus_updated_on")),
+    ("备注", ("note",)),
+)
+
+
 class AssetForm(BootstrapFormMixin, forms.ModelForm):
     """The register's form. Django's model validation calls ``Asset.clean()``, so each rule's
     message shows next to its field."""
-
-    SECTIONS = (
-        ("基本信息", ("number", "type", "name", "model_number", "serial", "purchase_date", "status")),
-        ("归属", ("department", "custodian", "location")),
-        ("安全属性", ("zone", "secrecy", "data_grade", "critical_infrastructure", "wireless_removed")),
-        ("防病毒", ("antivirus_product", "antivirus_updated_on")),
-        ("备注", ("note",)),
-    )
 
     custodian = ActiveUserChoiceField(
         label="责任人", queryset=get_user_model().objects.none(), required=False
@@ -55,26 +57,7 @@ class AssetForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Asset
-        fields = [
-            "number",
-            "type",
-            "name",
-            "model_number",
-            "serial",
-            "purchase_date",
-            "status",
-            "department",
-            "custodian",
-            "location",
-            "zone",
-            "secrecy",
-            "data_grade",
-            "critical_infrastructure",
-            "wireless_removed",
-            "antivirus_product",
-            "antivirus_updated_on",
-            "note",
-        ]
+        fields = [name for _title, names in SECTIONS for name in names]
         widgets = {
             "purchase_date": date_input(),
             "antivirus_updated_on": date_input(),
@@ -95,7 +78,7 @@ class AssetForm(BootstrapFormMixin, forms.ModelForm):
             self.initial.setdefault("department", self.fields["department"].queryset[0].pk)
 
     def sections(self):
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
 
 
 class AssetNumberField(forms.CharField):

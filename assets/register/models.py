@@ -4,7 +4,6 @@ Rules that refuse a record live in ``clean()`` (forms, imports and the API all c
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,15 +13,14 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_LEVELS, CLASSIFIED_ZONES, NetworkZone, Secrecy
+from szmz_security.core.models import DetailUrlMixin, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.jobs.models import Job, latest_job
-from szmz_security.org.access import (
-    DepartmentScopedModel,
-)
+from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
 
 
-class Asset(DepartmentScopedModel):
+class Asset(DetailUrlMixin, DepartmentScopedModel):
     class Type(models.TextChoices):
         DESKTOP = "desktop", "台式机"
         LAPTOP = "laptop", "笔记本"
@@ -61,14 +59,7 @@ class Asset(DepartmentScopedModel):
     name = models.CharField("名称", max_length=200)
     model_number = models.CharField("型号", max_length=100, blank=True)
     serial = models.CharField("序列号", max_length=100, blank=True)
-    custodian = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="责任人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="custodied_assets",
-    )
+    custodian = user_field("责任人", null=True, related_name="custodied_assets")
     location = models.CharField("存放地点", max_length=200, blank=True)
     zone = models.CharField("网络区域", max_length=15, choices=NetworkZone.choices)
     secrecy = models.CharField("密级", max_length=15, choices=Secrecy.choices, default=Secrecy.NONE)
@@ -104,9 +95,6 @@ class Asset(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.number} {self.name}"
-
-    def get_absolute_url(self):
-        return reverse("assets:asset", args=[self.pk])
 
     @property
     def is_classified(self):
@@ -164,9 +152,7 @@ class AssetImport(models.Model):
     updated_count = models.PositiveIntegerField("更新", default=0)
     # [{"line": 3, "field": "zone", "message": "…"}, …], the line as the user sees it in the file.
     errors = models.JSONField("错误", default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field("导入人")
     created_at = models.DateTimeField("上传时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     jobs = GenericRelation(Job, content_type_field="subject_type", object_id_field="subject_id")

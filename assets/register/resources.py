@@ -177,6 +177,27 @@ class UserWidget(LookupWidget):
 
 # --- the resource ---------------------------------------------------------------------------------
 
+# The columns of a file, in their order (the API names the same fields).
+FIELD_NAMES = (
+    "number",
+    "type",
+    "name",
+    "model_number",
+    "serial",
+    "department",
+    "custodian",
+    "location",
+    "zone",
+    "secrecy",
+    "data_grade",
+    "critical_infrastructure",
+    "status",
+    "purchase_date",
+    "antivirus_product",
+    "antivirus_updated_on",
+    "wireless_removed",
+)
+
 
 def _field(attribute, column, widget):
     return fields.Field(attribute=attribute, column_name=column, widget=widget)
@@ -205,30 +226,11 @@ class AssetResource(resources.ModelResource):
 
     class Meta:
         model = Asset
-        fields = (
-            "number",
-            "type",
-            "name",
-            "model_number",
-            "serial",
-            "department",
-            "custodian",
-            "location",
-            "zone",
-            "secrecy",
-            "data_grade",
-            "critical_infrastructure",
-            "status",
-            "purchase_date",
-            "antivirus_product",
-            "antivirus_updated_on",
-            "wireless_removed",
-        )
-        export_order = fields
+        fields = FIELD_NAMES
+        export_order = FIELD_NAMES
         import_id_fields = ("number",)
 
 
-FIELD_NAMES = AssetResource.Meta.fields
 REQUIRED = ("number", "type", "name", "department", "zone")
 
 

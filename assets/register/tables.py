@@ -3,18 +3,10 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
-from szmz_security.org.models import display_name
+from szmz_security.core.tables import PersonColumn
 
 from .models import Asset
 from .services import compliance_reasons
-
-
-class PersonColumn(tables.Column):
-    def render(self, value):
-        return display_name(value)
-
-    def value(self, value):
-        return display_name(value)
 
 
 class AssetTable(tables.Table):

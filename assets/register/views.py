@@ -18,9 +18,7 @@ from szmz_security.auditlog.models import AuditEvent
 from szmz_security.auditlog.services import record
 from szmz_security.core.registry import register_model, register_model_view
 from szmz_security.core.responses import pdf_response
-from szmz_security.core.views import (
-    ObjectListView,
-)
+from szmz_security.core.views import ObjectListView
 
 from . import imports, resources, services
 from .filters import AssetFilterSet, ComplianceFilterSet
@@ -38,6 +36,7 @@ ASSETS = register_model(
     title="资产台账",
     export_filename="assets",
     actions=("list", "detail", "add", "edit", "delete", "history"),
+    related=("department", "custodian__profile"),
 )
 
 
@@ -69,9 +68,6 @@ def spreadsheet(content, fmt, filename):
 @register_model_view(Asset, "list")
 class AssetListView(ASSETS.generic_view("list")):
     template_name = "assets/asset_list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "custodian__profile")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

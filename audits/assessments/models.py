@@ -3,12 +3,11 @@
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -20,7 +19,7 @@ def report_path(instance, filename):
     return f"audits/reports/{uuid.uuid4().hex}{suffix}"
 
 
-class ExternalAssessment(DepartmentScopedModel):
+class ExternalAssessment(DetailUrlMixin, DepartmentScopedModel):
     class Kind(models.TextChoices):
         COMPREHENSIVE = "comprehensive", "综合测评"
         GRADING = "grading", "等级测评"
@@ -39,17 +38,8 @@ class ExternalAssessment(DepartmentScopedModel):
     report = models.FileField("测评报告（PDF）", upload_to=report_path, blank=True)
     report_name = models.CharField("报告文件名", max_length=200, blank=True)
     conclusion = models.TextField("测评结论")
-    obligation = models.ForeignKey(
-        Obligation,
-        verbose_name="满足的年度义务",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
-    )
+    obligation = optional_link(Obligation, "满足的年度义务")
+    recorded_by = user_field("登记人")
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
     restricted_field = None
@@ -62,9 +52,6 @@ class ExternalAssessment(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.assessed_on:%Y}年{self.get_kind_display()}（{self.assessor}）"
-
-    def get_absolute_url(self):
-        return reverse("audits:externalassessment", args=[self.pk])
 
 
 ExternalAssessmentUserObjectPermission, ExternalAssessmentGroupObjectPermission = object_permission_models(

@@ -38,9 +38,7 @@ declaration = register_model(
 class ExternalAssessmentView(DetailFormsMixin, ObjectView):
     model = ExternalAssessment
     template_name = "audits/externalassessment.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "recorded_by__profile", "obligation")
+    related = ("department", "recorded_by__profile", "obligation")
 
     def default_forms(self):
         return {"improvement_form": FindingForm()}

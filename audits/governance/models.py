@@ -4,14 +4,13 @@
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import MAX_DAYS, validate_happened, validate_plausible_date, validate_year
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -19,16 +18,14 @@ from szmz_security.org.models import Department, display_name
 from szmz_security.org.permissions import object_permission_models
 
 
-class OfficerAppointment(DepartmentScopedModel):
+class OfficerAppointment(DetailUrlMixin, DepartmentScopedModel):
     """安全员任命 (2 §1): one full-time and three part-time officers must be current."""
 
     class Kind(models.TextChoices):
         FULL_TIME = "full_time", "专职"
         PART_TIME = "part_time", "兼职"
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="安全员", on_delete=models.PROTECT, related_name="+"
-    )
+    person = user_field("安全员")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.PART_TIME)
     phone = models.CharField("联系电话", max_length=40)
     appointed_on = models.DateField("任命日期", validators=[validate_happened])
@@ -48,9 +45,6 @@ class OfficerAppointment(DepartmentScopedModel):
     def __str__(self):
         return f"{display_name(self.person)}（{self.get_kind_display()}安全员）"
 
-    def get_absolute_url(self):
-        return reverse("audits:officerappointment", args=[self.pk])
-
     def is_current(self, today=None):
         today = today or timezone.localdate()
         return self.appointed_on <= today and (self.ended_on is None or self.ended_on >= today)
@@ -61,12 +55,10 @@ OfficerAppointmentUserObjectPermission, OfficerAppointmentGroupObjectPermission 
 )
 
 
-class OnCallShift(DepartmentScopedModel):
+class OnCallShift(DetailUrlMixin, DepartmentScopedModel):
     """24 小时值班 (3 §3): who answers, from which day to which day (inclusive)."""
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="值班人", on_delete=models.PROTECT, related_name="+"
-    )
+    person = user_field("值班人")
     phone = models.CharField("值班电话", max_length=40)
     starts_on = models.DateField("开始日期", db_index=True, validators=[validate_plausible_date])
     ends_on = models.DateField("结束日期", db_index=True, validators=[validate_plausible_date])
@@ -90,9 +82,6 @@ class OnCallShift(DepartmentScopedModel):
     def __str__(self):
         return f"{self.starts_on:%Y-%m-%d}至{self.ends_on:%Y-%m-%d} {display_name(self.person)}"
 
-    def get_absolute_url(self):
-        return reverse("audits:oncallshift", args=[self.pk])
-
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
@@ -101,15 +90,13 @@ class OnCallShift(DepartmentScopedModel):
 OnCallShiftUserObjectPermission, OnCallShiftGroupObjectPermission = object_permission_models(OnCallShift)
 
 
-class SecurityScan(DepartmentScopedModel):
+class SecurityScan(DetailUrlMixin, DepartmentScopedModel):
     """安全检测 (2 §6, 8 §2): a scan with its findings and their fixes."""
 
     scanned_on = models.DateField("检测日期", db_index=True, validators=[validate_happened])
     tool = models.CharField("检测工具", max_length=100)
     system = models.CharField("检测对象（系统/范围）", max_length=200)
-    performed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="检测人", on_delete=models.PROTECT, related_name="+"
-    )
+    performed_by = user_field("检测人")
     summary = models.TextField("检测结果摘要", blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
@@ -123,9 +110,6 @@ class SecurityScan(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.scanned_on:%Y-%m-%d} {self.system}（{self.tool}）"
-
-    def get_absolute_url(self):
-        return reverse("audits:securityscan", args=[self.pk])
 
 
 SecurityScanUserObjectPermission, SecurityScanGroupObjectPermission = object_permission_models(SecurityScan)
@@ -142,9 +126,7 @@ class ScanFinding(models.Model):
     scan = models.ForeignKey(SecurityScan, on_delete=models.CASCADE, related_name="findings")
     severity = models.CharField("风险等级", max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     description = models.TextField("漏洞描述")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="整改责任人", on_delete=models.PROTECT, related_name="+"
-    )
+    owner = user_field("整改责任人")
     fix_due = models.DateField("整改期限", validators=[validate_plausible_date])
     fixed_on = models.DateField("整改完成日期", null=True, blank=True, validators=[validate_happened])
     fix_note = models.TextField("整改情况", blank=True)
@@ -167,23 +149,14 @@ class ScanFinding(models.Model):
         return {"high": "danger", "medium": "warning", "low": "info"}.get(self.severity, "secondary")
 
 
-class PatchRecord(DepartmentScopedModel):
+class PatchRecord(DetailUrlMixin, DepartmentScopedModel):
     """补丁升级记录 (2 §6, 8 §2)."""
 
     system = models.CharField("系统/设备", max_length=200)
-    asset = models.ForeignKey(
-        "assets.Asset",
-        verbose_name="资产（台账）",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    asset = optional_link("assets.Asset", "资产（台账）", on_delete=models.SET_NULL)
     patch_id = models.CharField("补丁/版本编号", max_length=100)
     applied_on = models.DateField("安装日期", db_index=True, validators=[validate_happened])
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="安装人", on_delete=models.PROTECT, related_name="+"
-    )
+    applied_by = user_field("安装人")
     note = models.CharField("说明", max_length=300, blank=True)
 
     restricted_field = None
@@ -197,14 +170,11 @@ class PatchRecord(DepartmentScopedModel):
     def __str__(self):
         return f"{self.system} {self.patch_id}"
 
-    def get_absolute_url(self):
-        return reverse("audits:patchrecord", args=[self.pk])
-
 
 PatchRecordUserObjectPermission, PatchRecordGroupObjectPermission = object_permission_models(PatchRecord)
 
 
-class LogSource(DepartmentScopedModel):
+class LogSource(DetailUrlMixin, DepartmentScopedModel):
     """系统日志来源 (2 §5, 8 §1): where a system's logs are kept and for how long."""
 
     system = models.CharField("系统", max_length=200)
@@ -215,14 +185,7 @@ class LogSource(DepartmentScopedModel):
     last_verified_on = models.DateField(
         "最近核查日期", null=True, blank=True, db_index=True, validators=[validate_happened]
     )
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="核查人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    verified_by = user_field("核查人", null=True)
     note = models.CharField("备注", max_length=300, blank=True)
 
     restricted_field = None
@@ -236,14 +199,11 @@ class LogSource(DepartmentScopedModel):
     def __str__(self):
         return f"{self.system}（{self.location}）"
 
-    def get_absolute_url(self):
-        return reverse("audits:logsource", args=[self.pk])
-
 
 LogSourceUserObjectPermission, LogSourceGroupObjectPermission = object_permission_models(LogSource)
 
 
-class TrainingSession(DepartmentScopedModel):
+class TrainingSession(DetailUrlMixin, DepartmentScopedModel):
     """安全培训 (chapter 9) with its attendance."""
 
     title = models.CharField("培训主题", max_length=200)
@@ -270,9 +230,6 @@ class TrainingSession(DepartmentScopedModel):
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
-    def get_absolute_url(self):
-        return reverse("audits:trainingsession", args=[self.pk])
-
 
 TrainingSessionUserObjectPermission, TrainingSessionGroupObjectPermission = object_permission_models(
     TrainingSession
@@ -281,9 +238,7 @@ TrainingSessionUserObjectPermission, TrainingSessionGroupObjectPermission = obje
 
 class Attendance(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE, related_name="trainings"
-    )
+    user = user_field("人员", on_delete=models.CASCADE, related_name="trainings")
     attended = models.BooleanField("已参加", default=True)
 
     history = HistoricalRecords()
@@ -298,7 +253,7 @@ class Attendance(models.Model):
         return f"{self.session} — {self.user}"
 
 
-class AccountReview(DepartmentScopedModel):
+class AccountReview(DetailUrlMixin, DepartmentScopedModel):
     """账号权限核对 (7 §2): after a staff change (离职/调岗), or the yearly check."""
 
     class Kind(models.TextChoices):
@@ -308,17 +263,8 @@ class AccountReview(DepartmentScopedModel):
         YEARLY = "yearly", "年度核对"
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, db_index=True)
-    subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="涉及人员",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    changed_department = models.ForeignKey(
-        Department, verbose_name="变动部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    subject = user_field("涉及人员", null=True)
+    changed_department = optional_link(Department, "变动部门")
     year = models.PositiveSmallIntegerField("年度", null=True, blank=True, validators=[validate_year])
     reason = models.CharField("事由", max_length=300)
     obligation = models.OneToOneField(
@@ -332,14 +278,7 @@ class AccountReview(DepartmentScopedModel):
     rights_changed = models.TextField("已调整权限（邮箱、系统权限等）", blank=True)
     note = models.TextField("核对说明", blank=True)
     closed_at = models.DateTimeField("完成时间", null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = user_field("处理人", null=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
     restricted_field = None
@@ -360,9 +299,6 @@ class AccountReview(DepartmentScopedModel):
             return f"{self.year}年度账号权限核对"
         return f"账号权限核对：{display_name(self.subject)}（{self.get_kind_display()}）"
 
-    def get_absolute_url(self):
-        return reverse("audits:accountreview", args=[self.pk])
-
     @property
     def closed(self):
         return self.closed_at is not None
@@ -373,17 +309,13 @@ AccountReviewUserObjectPermission, AccountReviewGroupObjectPermission = object_p
 )
 
 
-class PrivilegedAccount(DepartmentScopedModel):
+class PrivilegedAccount(DetailUrlMixin, DepartmentScopedModel):
     """特权账号 (5 §4): superuser rights are approved; their passwords change periodically."""
 
     system = models.CharField("系统/设备", max_length=200)
     account_name = models.CharField("账号", max_length=100)
-    holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="持有人", on_delete=models.PROTECT, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审批人", on_delete=models.PROTECT, related_name="+"
-    )
+    holder = user_field("持有人")
+    approved_by = user_field("审批人")
     approved_on = models.DateField("审批日期", validators=[validate_happened])
     password_interval_days = models.PositiveIntegerField(
         "密码更换周期（天）", default=90, validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS)]
@@ -408,9 +340,6 @@ class PrivilegedAccount(DepartmentScopedModel):
     def __str__(self):
         return f"{self.system} / {self.account_name}"
 
-    def get_absolute_url(self):
-        return reverse("audits:privilegedaccount", args=[self.pk])
-
     def save(self, *args, **kwargs):
         base = self.password_changed_on or self.approved_on
         self.password_due_on = base + datetime.timedelta(days=self.password_interval_days) if base else None
@@ -432,9 +361,7 @@ PrivilegedAccountUserObjectPermission, PrivilegedAccountGroupObjectPermission = 
 class PasswordChange(models.Model):
     account = models.ForeignKey(PrivilegedAccount, on_delete=models.CASCADE, related_name="password_changes")
     changed_on = models.DateField("更换日期", db_index=True, validators=[validate_happened])
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="更换人", on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = user_field("更换人")
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
     history = HistoricalRecords()

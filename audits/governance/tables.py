@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from szmz_security.org.models import display_name
+from szmz_security.core.tables import PersonColumn, RecordColumn
 
 from . import services as governance
 from .models import (
@@ -16,19 +16,9 @@ from .models import (
     TrainingSession,
 )
 
-ATTRS = {"class": "table table-hover align-middle"}
-
 
 def _link(record):
     return record.get_absolute_url()
-
-
-class PersonColumn(tables.Column):
-    def render(self, value):
-        return display_name(value)
-
-    def value(self, value):
-        return display_name(value)
 
 
 class OfficerAppointmentTable(tables.Table):
@@ -38,7 +28,6 @@ class OfficerAppointmentTable(tables.Table):
     class Meta:
         model = OfficerAppointment
         fields = ("person", "kind", "phone", "appointed_on", "ended_on", "status", "department")
-        attrs = ATTRS
 
     def render_status(self, record):
         if record.is_current():
@@ -58,7 +47,6 @@ class OnCallShiftTable(tables.Table):
     class Meta:
         model = OnCallShift
         fields = ("period", "person", "phone", "note")
-        attrs = ATTRS
 
     def render_period(self, record):
         return f"{record.starts_on:%Y-%m-%d} 至 {record.ends_on:%Y-%m-%d}"
@@ -75,7 +63,6 @@ class SecurityScanTable(tables.Table):
     class Meta:
         model = SecurityScan
         fields = ("scanned_on", "system", "tool", "performed_by", "findings", "department")
-        attrs = ATTRS
 
     def render_findings(self, record):
         return f"{record.finding_count}（{record.open_count}）"
@@ -91,7 +78,6 @@ class PatchRecordTable(tables.Table):
     class Meta:
         model = PatchRecord
         fields = ("applied_on", "system", "patch_id", "applied_by", "note", "department")
-        attrs = ATTRS
 
 
 class LogSourceTable(tables.Table):
@@ -102,7 +88,6 @@ class LogSourceTable(tables.Table):
     class Meta:
         model = LogSource
         fields = ("system", "location", "retention_days", "last_verified_on", "verified_by", "flags")
-        attrs = ATTRS
 
     def render_flags(self, record):
         flags = governance.log_source_flags(record)
@@ -123,7 +108,6 @@ class TrainingSessionTable(tables.Table):
     class Meta:
         model = TrainingSession
         fields = ("held_on", "title", "trainer", "audience", "hours", "attendees", "department")
-        attrs = ATTRS
 
     def render_attendees(self, record):
         return record.attended_count
@@ -133,7 +117,7 @@ class TrainingSessionTable(tables.Table):
 
 
 class AccountReviewTable(tables.Table):
-    name = tables.Column(verbose_name="核对任务", accessor="pk", linkify=_link)
+    name = RecordColumn(verbose_name="核对任务")
     due = tables.Column(verbose_name="期限", accessor="obligation__due_at", empty_values=())
     obligation_state = tables.Column(verbose_name="状态", accessor="obligation__state", empty_values=())
     closed_by = PersonColumn(verbose_name="处理人")
@@ -141,13 +125,6 @@ class AccountReviewTable(tables.Table):
     class Meta:
         model = AccountReview
         fields = ("name", "kind", "reason", "due", "obligation_state", "closed_at", "closed_by")
-        attrs = ATTRS
-
-    def render_name(self, record):
-        return str(record)
-
-    def value_name(self, record):
-        return str(record)
 
     def render_due(self, record):
         return timezone.localtime(record.obligation.due_at).strftime("%Y-%m-%d") if record.obligation else "—"
@@ -190,7 +167,6 @@ class PrivilegedAccountTable(tables.Table):
             "password",
             "active",
         )
-        attrs = ATTRS
 
     def render_password(self, record):
         if record.password_overdue():

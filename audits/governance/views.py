@@ -78,14 +78,8 @@ for _model, _path, _title, _export, _editable in DECLARATIONS:
 
 def list_view(model, *related, **annotations):
     """The generated list of ``model``, its rows with ``related`` selected and ``annotations``."""
-
-    def get_queryset(self):
-        return super(view, self).get_queryset().select_related(*related).annotate(**annotations)
-
-    view = type(
-        f"{model.__name__}ListView", (DECLARED[model].generic_view("list"),), {"get_queryset": get_queryset}
-    )
-    return view
+    base = DECLARED[model].generic_view("list")
+    return type(f"{model.__name__}ListView", (base,), {"related": related, "annotations": annotations})
 
 
 def field_rows(obj, exclude=("id", "password_due_on")):
@@ -118,10 +112,6 @@ class GovernanceView(DetailFormsMixin, ObjectView):
     """A record's page: its fields (基本信息) and the forms of its actions."""
 
     template_name = "audits/governance_object.html"
-    related = ()
-
-    def get_queryset(self):
-        return super().get_queryset().select_related(*self.related)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

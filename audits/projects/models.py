@@ -1,11 +1,10 @@
 """Information-system projects (4 §1–2): the risk estimate before 立项 and the go-live assessment."""
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
@@ -13,7 +12,7 @@ from szmz_security.org.permissions import object_permission_models
 from ..assessments.models import report_path
 
 
-class Project(DepartmentScopedModel):
+class Project(DetailUrlMixin, DepartmentScopedModel):
     class State(models.TextChoices):
         PRE_APPROVAL = "pre_approval", "立项前评估"
         APPROVED = "approved", "已立项"
@@ -22,27 +21,20 @@ class Project(DepartmentScopedModel):
         LIVE = "live", "已上线"
 
     name = models.CharField("项目名称", max_length=200)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="项目负责人", on_delete=models.PROTECT, related_name="+"
-    )
+    owner = user_field("项目负责人")
     description = models.TextField("项目简介", blank=True)
-    system = models.ForeignKey(
+    system = optional_link(
         "assets.Asset",
-        verbose_name="对应信息系统（资产台账）",
-        null=True,
-        blank=True,
+        "对应信息系统（资产台账）",
         on_delete=models.SET_NULL,
         limit_choices_to={"type": "system"},
-        related_name="+",
     )
     state = models.CharField(
         "状态", max_length=20, choices=State.choices, default=State.PRE_APPROVAL, db_index=True
     )
     approved_at = models.DateTimeField("立项时间", null=True, blank=True)
     live_at = models.DateTimeField("上线时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field("登记人")
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
     restricted_field = None
@@ -55,9 +47,6 @@ class Project(DepartmentScopedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("audits:project", args=[self.pk])
 
     @property
     def state_badge(self):
@@ -84,9 +73,7 @@ class RiskEstimate(models.Model):
         "风险可控，可以立项", default=True, help_text="潜在信息安全风险过大的，不允许立项。"
     )
     conclusion = models.TextField("评估结论")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field("登记人")
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
     history = HistoricalRecords()
@@ -110,9 +97,7 @@ class GoLiveAssessment(models.Model):
     conclusion = models.TextField("评估结论")
     report = models.FileField("评估报告", upload_to=report_path, blank=True)
     report_name = models.CharField("报告文件名", max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field("登记人")
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
     history = HistoricalRecords()

@@ -59,6 +59,20 @@ def gate_due_at():
     return end_of_day(timezone.localdate() + datetime.timedelta(days=settings.AUDITS_GATE_DAYS))
 
 
+def open_gate(project, title, kind, clause):
+    """A gate the project must pass: its owner owes the assessment, the officers are told."""
+    obligations.create_obligation(
+        title=f"{title}：{project.name}",
+        kind=kind,
+        clause=clause,
+        due_at=gate_due_at(),
+        department=project.department,
+        subject=project,
+        assignee=project.owner,
+        notify_roles=("security_officer",),
+    )
+
+
 @transaction.atomic
 def register_project(project, *, by):
     """A new project starts at 立项前评估 and owes a risk estimate before it can be approved."""
@@ -66,16 +80,7 @@ def register_project(project, *, by):
     project.created_by = by
     project._change_reason = "登记项目"
     project.save()
-    obligations.create_obligation(
-        title=f"立项前风险预估：{project.name}",
-        kind=ESTIMATE_KIND,
-        clause=ESTIMATE_CLAUSE,
-        due_at=gate_due_at(),
-        department=project.department,
-        subject=project,
-        assignee=project.owner,
-        notify_roles=("security_officer",),
-    )
+    open_gate(project, "立项前风险预估", ESTIMATE_KIND, ESTIMATE_CLAUSE)
     return project
 
 
@@ -191,14 +196,5 @@ def transition_project(project, to_state, *, by):
     if to_state == Project.State.GOLIVE_REVIEW:
         existing = project_obligation(project, GOLIVE_KIND)
         if existing is None or not existing.is_open:
-            obligations.create_obligation(
-                title=f"上线前风险评估：{project.name}",
-                kind=GOLIVE_KIND,
-                clause=GOLIVE_CLAUSE,
-                due_at=gate_due_at(),
-                department=project.department,
-                subject=project,
-                assignee=project.owner,
-                notify_roles=("security_officer",),
-            )
+            open_gate(project, "上线前风险评估", GOLIVE_KIND, GOLIVE_CLAUSE)
     return project

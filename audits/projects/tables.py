@@ -1,8 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from szmz_security.core.tables import DateTimeColumn
-from szmz_security.org.models import display_name
+from szmz_security.core.tables import DateTimeColumn, PersonColumn
 
 from .models import Project
 
@@ -10,13 +9,12 @@ from .models import Project
 class ProjectTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name="项目名称")
     state = tables.Column(verbose_name="状态")
-    owner = tables.Column(verbose_name="项目负责人")
+    owner = PersonColumn(verbose_name="项目负责人")
     created_at = DateTimeColumn(verbose_name="登记时间", format="Y-m-d")
 
     class Meta:
         model = Project
         fields = ("name", "department", "owner", "state", "created_at")
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_state(self, record):
         return format_html(
@@ -25,9 +23,3 @@ class ProjectTable(tables.Table):
 
     def value_state(self, record):
         return record.get_state_display()
-
-    def render_owner(self, value):
-        return display_name(value)
-
-    def value_owner(self, value):
-        return display_name(value)

@@ -40,9 +40,7 @@ declaration = register_model(
 class ProjectView(DetailFormsMixin, ObjectView):
     model = Project
     template_name = "audits/project.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "owner__profile", "system")
+    related = ("department", "owner__profile", "system")
 
     def default_forms(self):
         return {"estimate_form": EstimateForm(), "golive_form": GoLiveAssessmentForm()}

@@ -1,14 +1,13 @@
 """The quarterly internal review (4 §3): the review, its checklist items, circulation (通报) and the
 findings of reviews and external assessments. Rules live in ``services.py``."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.compliance.evidence import STATUS_BADGES, STATUS_LABELS, Status
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_year
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -16,7 +15,7 @@ from szmz_security.org.models import Department
 from szmz_security.org.permissions import object_permission_models
 
 
-class QuarterlyReview(DepartmentScopedModel):
+class QuarterlyReview(DetailUrlMixin, DepartmentScopedModel):
     """One quarter's internal risk review: a checklist over the bureau's regulation, findings,
     circulation (通报) to departments and a sign-off. Owned by the information centre."""
 
@@ -24,24 +23,10 @@ class QuarterlyReview(DepartmentScopedModel):
     quarter = models.PositiveSmallIntegerField(
         "季度", validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    obligation = models.OneToOneField(
-        Obligation,
-        verbose_name="对应义务",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="quarterly_review",
-    )
+    obligation = optional_link(Obligation, "对应义务", related_name="quarterly_review", one_to_one=True)
     summary = models.TextField("评估结论", blank=True)
     signed_off_at = models.DateTimeField("签发时间", null=True, blank=True)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="签发人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    signed_off_by = user_field("签发人", null=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
     restricted_field = None
@@ -57,9 +42,6 @@ class QuarterlyReview(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.year}年第{self.quarter}季度信息安全风险内部评估"
-
-    def get_absolute_url(self):
-        return reverse("audits:quarterlyreview", args=[self.pk])
 
     @property
     def signed_off(self):
@@ -92,14 +74,7 @@ class ReviewItem(models.Model):
     hint = models.TextField("系统证据摘要", blank=True)
     result = models.CharField("评估结果", max_length=20, choices=Result.choices, blank=True)
     note = models.TextField("证据说明", blank=True)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="评估人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    assessed_by = user_field("评估人", null=True)
     assessed_at = models.DateTimeField("评估时间", null=True, blank=True)
 
     history = HistoricalRecords()
@@ -148,13 +123,9 @@ class Circulation(models.Model):
     department = models.ForeignKey(
         Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="+"
-    )
+    user = user_field("接收人", on_delete=models.CASCADE)
     sent_at = models.DateTimeField("通报时间", default=timezone.now)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="通报人", on_delete=models.PROTECT, related_name="+"
-    )
+    sent_by = user_field("通报人")
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
 
     history = HistoricalRecords()
@@ -189,30 +160,19 @@ class Finding(models.Model):
     assessment = models.ForeignKey(
         "audits.ExternalAssessment", null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
     )
-    item = models.ForeignKey(
-        ReviewItem,
-        verbose_name="评估项",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="findings",
-    )
+    item = optional_link(ReviewItem, "评估项", on_delete=models.SET_NULL, related_name="findings")
     title = models.CharField("问题", max_length=300)
     measures = models.TextField("整改措施", blank=True)
     severity = models.CharField("严重程度", max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     department = models.ForeignKey(
         Department, verbose_name="责任部门", on_delete=models.PROTECT, related_name="+"
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="责任人", on_delete=models.PROTECT, related_name="+"
-    )
+    owner = user_field("责任人")
     due_at = models.DateTimeField("完成期限")
     obligation = models.OneToOneField(
         Obligation, verbose_name="对应义务", null=True, on_delete=models.PROTECT, related_name="finding"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_field("登记人")
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
     history = HistoricalRecords()

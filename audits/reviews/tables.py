@@ -2,8 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from szmz_security.core.tables import DateTimeColumn
-from szmz_security.org.models import display_name
+from szmz_security.core.tables import DateTimeColumn, PersonColumn, RecordColumn
 
 from .models import QuarterlyReview
 
@@ -12,23 +11,16 @@ class QuarterlyReviewTable(tables.Table):
     """Rows need ``obligation`` and ``signed_off_by__profile`` selected and ``item_count`` /
     ``assessed_count`` annotated (``QuarterlyReviewListView.get_queryset``)."""
 
-    name = tables.Column(verbose_name="评估", accessor="pk", linkify=lambda record: record.get_absolute_url())
+    name = RecordColumn(verbose_name="评估")
     progress = tables.Column(verbose_name="评估进度", empty_values=(), orderable=False)
     due = tables.Column(verbose_name="截止时间", accessor="obligation__due_at", empty_values=())
     obligation_state = tables.Column(verbose_name="义务状态", accessor="obligation__state", empty_values=())
     signed_off_at = DateTimeColumn(verbose_name="签发时间", format="Y-m-d H:i")
-    signed_off_by = tables.Column(verbose_name="签发人")
+    signed_off_by = PersonColumn(verbose_name="签发人")
 
     class Meta:
         model = QuarterlyReview
         fields = ("name", "progress", "due", "obligation_state", "signed_off_at", "signed_off_by")
-        attrs = {"class": "table table-hover align-middle"}
-
-    def render_name(self, record):
-        return str(record)
-
-    def value_name(self, record):
-        return str(record)
 
     def render_progress(self, record):
         return f"{record.assessed_count} / {record.item_count}"
@@ -52,9 +44,3 @@ class QuarterlyReviewTable(tables.Table):
 
     def value_obligation_state(self, record):
         return record.obligation.display_state() if record.obligation else ""
-
-    def render_signed_off_by(self, value):
-        return display_name(value)
-
-    def value_signed_off_by(self, value):
-        return display_name(value)

@@ -79,9 +79,7 @@ def current_review(request):
 class QuarterlyReviewView(DetailFormsMixin, ObjectView):
     model = QuarterlyReview
     template_name = "audits/quarterlyreview.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("obligation", "signed_off_by__profile", "department")
+    related = ("obligation", "signed_off_by__profile", "department")
 
     def default_forms(self):
         return {

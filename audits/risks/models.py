@@ -1,12 +1,11 @@
 """The risk register with its 5×5 likelihood × severity matrix."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_plausible_date
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -16,7 +15,7 @@ from ..projects.models import Project
 from ..risk_levels import LEVEL_BADGES, level_for
 
 
-class Risk(DepartmentScopedModel):
+class Risk(DetailUrlMixin, DepartmentScopedModel):
     class Level(models.TextChoices):
         MAJOR = "major", "重大"
         SIGNIFICANT = "significant", "较大"
@@ -35,17 +34,8 @@ class Risk(DepartmentScopedModel):
 
     title = models.CharField("风险名称", max_length=200)
     description = models.TextField("风险描述", blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="风险责任人", on_delete=models.PROTECT, related_name="+"
-    )
-    project = models.ForeignKey(
-        Project,
-        verbose_name="所属项目",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="risks",
-    )
+    owner = user_field("风险责任人")
+    project = optional_link(Project, "所属项目", related_name="risks")
     likelihood = models.PositiveSmallIntegerField(
         "可能性（1–5）", validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -60,14 +50,7 @@ class Risk(DepartmentScopedModel):
         "处置方式", max_length=10, choices=Treatment.choices, default=Treatment.REDUCE
     )
     plan = models.TextField("处置计划", blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="风险接受审批人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    accepted_by = user_field("风险接受审批人", null=True)
     accepted_at = models.DateTimeField("接受时间", null=True, blank=True)
     acceptance_expires = models.DateField(
         "接受有效期至", null=True, blank=True, validators=[validate_plausible_date]
@@ -76,14 +59,7 @@ class Risk(DepartmentScopedModel):
     next_review = models.DateField(
         "下次复核日期", null=True, blank=True, validators=[validate_plausible_date]
     )
-    review_obligation = models.ForeignKey(
-        Obligation,
-        verbose_name="复核义务",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    review_obligation = optional_link(Obligation, "复核义务")
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
@@ -102,9 +78,6 @@ class Risk(DepartmentScopedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("audits:risk", args=[self.pk])
 
     def save(self, *args, **kwargs):
         self.score = (self.likelihood or 1) * (self.severity or 1)

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from szmz_security.org.models import display_name
+from szmz_security.core.tables import PersonColumn
 
 from .models import Risk
 
@@ -12,7 +12,7 @@ class RiskTable(tables.Table):
     title = tables.Column(linkify=True, verbose_name="风险名称")
     score = tables.Column(verbose_name="风险值")
     level = tables.Column(verbose_name="等级", empty_values=(), order_by=("score",))
-    owner = tables.Column(verbose_name="责任人")
+    owner = PersonColumn(verbose_name="责任人")
     project = tables.Column(verbose_name="项目")
     acceptance = tables.Column(verbose_name="风险接受", empty_values=(), orderable=False)
     likelihood = tables.Column(verbose_name="可能性")
@@ -35,7 +35,6 @@ class RiskTable(tables.Table):
             "next_review",
             "status",
         )
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_level(self, record):
         return format_html(
@@ -58,9 +57,3 @@ class RiskTable(tables.Table):
 
     def value_acceptance(self, record):
         return str(self.render_acceptance(record))
-
-    def render_owner(self, value):
-        return display_name(value)
-
-    def value_owner(self, value):
-        return display_name(value)

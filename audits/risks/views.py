@@ -22,15 +22,9 @@ declaration = register_model(
     form=RiskForm,
     title="风险台账",
     export_filename="risks",
+    related=("department", "owner__profile", "project"),
+    templates={"list": "audits/risk_list.html"},
 )
-
-
-@register_model_view(Risk, "list")
-class RiskListView(declaration.generic_view("list")):
-    template_name = "audits/risk_list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "owner__profile", "project")
 
 
 @register_model_view(Risk, "heatmap", path="heat-map", detail=False)
@@ -81,15 +75,7 @@ class RiskHeatMapView(LoginRequiredMixin, TemplateView):
 class RiskView(DetailFormsMixin, ObjectView):
     model = Risk
     template_name = "audits/risk.html"
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related(
-                "department", "owner__profile", "project", "accepted_by__profile", "review_obligation"
-            )
-        )
+    related = ("department", "owner__profile", "project", "accepted_by__profile", "review_obligation")
 
     def default_forms(self):
         return {

@@ -161,9 +161,7 @@ class IncidentDeleteView(ObjectDeleteView):
 class IncidentView(DetailFormsMixin, ObjectView):
     model = Incident
     template_name = "incidents/incident.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "reported_by__profile")
+    related = ("department", "reported_by__profile")
 
     def get_context_data(self, **kwargs):
         self.handler = self.content_visible and services.can_handle(self.request.user, self.object)

@@ -1,11 +1,10 @@
 """The annual inventory (清点) of a department's media, a line per medium."""
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened, validate_year
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
@@ -14,7 +13,7 @@ from szmz_security.org.permissions import object_permission_models
 from ..ledger.models import Medium
 
 
-class Inventory(DepartmentScopedModel):
+class Inventory(DetailUrlMixin, DepartmentScopedModel):
     """A department's annual inventory (清点) of its media; signing it meets the obligation."""
 
     class State(models.TextChoices):
@@ -23,22 +22,8 @@ class Inventory(DepartmentScopedModel):
 
     year = models.PositiveSmallIntegerField("年度", validators=[validate_year])
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
-    obligation = models.OneToOneField(
-        Obligation,
-        verbose_name="清点义务",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="media_inventory",
-    )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="签署人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    obligation = optional_link(Obligation, "清点义务", related_name="media_inventory", one_to_one=True)
+    signed_by = user_field("签署人", null=True)
     signed_at = models.DateTimeField("签署时间", null=True, blank=True)
     note = models.TextField("清点说明", blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
@@ -56,9 +41,6 @@ class Inventory(DepartmentScopedModel):
 
     def __str__(self):
         return f"{self.year}年度 {self.department} 介质清点"
-
-    def get_absolute_url(self):
-        return reverse("media_control:inventory", args=[self.pk])
 
     @property
     def is_signed(self):
@@ -79,14 +61,7 @@ class InventoryLine(models.Model):
         Medium, verbose_name="介质", on_delete=models.PROTECT, related_name="inventory_lines"
     )
     result = models.CharField("清点结果", max_length=10, choices=Result.choices, default=Result.PENDING)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="清点人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    checked_by = user_field("清点人", null=True)
     checked_at = models.DateTimeField("清点时间", null=True, blank=True, validators=[validate_happened])
     note = models.CharField("说明", max_length=300, blank=True)
 

@@ -2,19 +2,14 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from szmz_security.core.tables import DateTimeColumn
+from szmz_security.core.tables import DateTimeColumn, RecordColumn
 from szmz_security.org.models import display_name
 
 from .models import Inventory
 
 
 class InventoryTable(tables.Table):
-    name = tables.Column(
-        verbose_name="清点",
-        empty_values=(),
-        linkify=lambda record: record.get_absolute_url(),
-        order_by=("year",),
-    )
+    name = RecordColumn(verbose_name="清点", order_by=("year",))
     department = tables.Column(verbose_name="部门")
     state = tables.Column(verbose_name="状态")
     due = tables.Column(verbose_name="截止", accessor="obligation__due_at", orderable=False)
@@ -24,13 +19,6 @@ class InventoryTable(tables.Table):
     class Meta:
         model = Inventory
         fields = ("name", "department", "state", "due", "signed_by", "signed_at")
-        attrs = {"class": "table table-hover align-middle"}
-
-    def render_name(self, record):
-        return str(record)
-
-    def value_name(self, record):
-        return str(record)
 
     def render_due(self, value):
         return f"{timezone.localtime(value):%Y-%m-%d}"

@@ -72,9 +72,7 @@ def inventory_open(request):
 class InventoryView(DetailFormsMixin, ObjectView):
     model = Inventory
     template_name = "media_control/inventory.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "obligation", "signed_by__profile")
+    related = ("department", "obligation", "signed_by__profile")
 
     def default_forms(self):
         return {"sign_form": SignForm(), "line_form": LineForm()}

@@ -8,11 +8,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import CLASSIFIED_ZONES, NetworkZone
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened
 from szmz_security.org.access import DepartmentScopedModel, grant, revoke
 from szmz_security.org.permissions import object_permission_models
@@ -88,7 +88,7 @@ class MediaNumberCounter(models.Model):
         return f"{self.type_code}-{self.year}: {self.last}"
 
 
-class Medium(DepartmentScopedModel):
+class Medium(DetailUrlMixin, DepartmentScopedModel):
     class Type(models.TextChoices):
         USB = "usb", "U盘"
         HARD_DISK = "hard_disk", "移动硬盘"
@@ -136,14 +136,7 @@ class Medium(DepartmentScopedModel):
         choices=NetworkZone.choices,
         help_text="介质只能在此网络使用，严禁交叉使用（第六章第4条）。",
     )
-    custodian = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="保管人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="custodied_media",
-    )
+    custodian = user_field("保管人", null=True, related_name="custodied_media")
     status = models.CharField(
         "状态", max_length=15, choices=Status.choices, default=Status.IN_STOCK, db_index=True
     )
@@ -152,15 +145,7 @@ class Medium(DepartmentScopedModel):
     restricted = models.BooleanField("知悉范围受限", default=False, editable=False)
     # Marked need-to-know by the security administrator (#21), on top of the classification.
     need_to_know_marked = models.BooleanField("经标记知悉范围受限", default=False, editable=False)
-    incident = models.ForeignKey(
-        "incidents.Incident",
-        verbose_name="遗失事件",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    incident = optional_link("incidents.Incident", "遗失事件", on_delete=models.SET_NULL, editable=False)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
     audit_views = True
@@ -189,9 +174,6 @@ class Medium(DepartmentScopedModel):
 
     def __str__(self):
         return self.number or "（未编号介质）"
-
-    def get_absolute_url(self):
-        return reverse("media_control:medium", args=[self.pk])
 
     # --- derived ---------------------------------------------------------------------------------
 

@@ -67,7 +67,6 @@ class MediumTable(tables.Table):
             "status",
             "due",
         )
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_number(self, record, value):
         if record.restricted:

@@ -117,9 +117,7 @@ class MediumDeleteView(ObjectDeleteView):
 class MediumView(DetailFormsMixin, ObjectView):
     model = Medium
     template_name = "media_control/medium.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "custodian__profile", "incident")
+    related = ("department", "custodian__profile", "incident")
 
     def default_forms(self):
         return {"comment_form": CommentForm(), "reject_form": RejectForm(), "return_form": ReturnForm()}

@@ -1,12 +1,12 @@
 """Movements of a medium: the check-out (借用) with its approval chain, hand-out and return."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from szmz_security.core.choices import NetworkZone
+from szmz_security.core.models import optional_link, user_field
 from szmz_security.core.validators import validate_plausible_date
 from szmz_security.obligations.models import Obligation
 
@@ -37,9 +37,7 @@ class Checkout(models.Model):
     medium = models.ForeignKey(
         Medium, verbose_name="介质", on_delete=models.PROTECT, related_name="checkouts"
     )
-    requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
-    )
+    requester = user_field("申请人")
     purpose = models.CharField("用途", max_length=300)
     zone = models.CharField("使用网络", max_length=15, choices=NetworkZone.choices)
     expected_return_at = models.DateTimeField("预计归还时间", validators=[validate_plausible_date])
@@ -48,64 +46,22 @@ class Checkout(models.Model):
     )
     created_at = models.DateTimeField("申请时间", default=timezone.now)
 
-    head_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="处室负责人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    head_approved_by = user_field("处室负责人", null=True)
     head_approved_at = models.DateTimeField("处室负责人批准时间", null=True, blank=True)
     head_comment = models.CharField("处室负责人意见", max_length=300, blank=True)
-    secrecy_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="保密办审批人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    secrecy_approved_by = user_field("保密办审批人", null=True)
     secrecy_approved_at = models.DateTimeField("保密办批准时间", null=True, blank=True)
     secrecy_comment = models.CharField("保密办意见", max_length=300, blank=True)
-    rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="驳回人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    rejected_by = user_field("驳回人", null=True)
     rejected_at = models.DateTimeField("驳回时间", null=True, blank=True)
     reject_reason = models.CharField("驳回理由", max_length=300, blank=True)
-    handed_out_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发放人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    handed_out_by = user_field("发放人", null=True)
     handed_out_at = models.DateTimeField("借出时间", null=True, blank=True)
     returned_at = models.DateTimeField("归还时间", null=True, blank=True)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="接收人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    received_by = user_field("接收人", null=True)
     condition = models.CharField("归还状况", max_length=10, choices=Condition.choices, blank=True)
     return_note = models.CharField("归还说明", max_length=300, blank=True)
-    obligation = models.OneToOneField(
-        Obligation,
-        verbose_name="归还义务",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="media_checkout",
-    )
+    obligation = optional_link(Obligation, "归还义务", related_name="media_checkout", one_to_one=True)
 
     history = HistoricalRecords()
 

@@ -19,7 +19,6 @@ class CheckoutTable(tables.Table):
     class Meta:
         model = Checkout
         fields = ("medium", "marking", "requester", "purpose", "expected_return_at", "state", "created_at")
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_medium(self, record):
         return record.medium.number

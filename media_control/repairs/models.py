@@ -5,13 +5,12 @@ secrecy office, never the requester (``ApprovalRequest``)."""
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened, validate_plausible_date
 from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
@@ -30,7 +29,7 @@ class VendorQuerySet(models.QuerySet):
         return self.none()
 
 
-class Vendor(models.Model):
+class Vendor(DetailUrlMixin, models.Model):
     """A repair or destruction company; designated ones (定点单位) may take classified equipment
     while their designation is valid (第六章第7条)."""
 
@@ -61,9 +60,6 @@ class Vendor(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("media_control:vendor", args=[self.pk])
-
     def designation_valid(self, on=None):
         on = on or timezone.localdate()
         return bool(
@@ -85,22 +81,13 @@ class Vendor(models.Model):
                 raise ValidationError(errors)
 
 
-class ApprovalRequest(DepartmentScopedModel):
+class ApprovalRequest(DetailUrlMixin, DepartmentScopedModel):
     """What a repair and a destruction request share: the item (a medium or an asset), who asked,
     and the decision (approved or rejected, by whom, when, with what comment)."""
 
     classified = models.BooleanField("涉密设备", default=False, editable=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = user_field("申请人")
+    approved_by = user_field("审批人", null=True)
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_comment = models.CharField("审批意见", max_length=300, blank=True)
     restricted = models.BooleanField("知悉范围受限", default=False, editable=False)
@@ -123,9 +110,6 @@ class ApprovalRequest(DepartmentScopedModel):
             item = "—"
         return f"{self._meta.verbose_name} #{self.pk} {item}"
 
-    def get_absolute_url(self):
-        return reverse(f"media_control:{self._meta.model_name}", args=[self.pk])
-
     @property
     def item(self):
         return self.medium if self.medium_id else self.asset
@@ -146,17 +130,8 @@ class RepairRequest(ApprovalRequest):
         WIPED = "wiped", "数据已清除"
         STORAGE_KEPT = "storage_kept", "存储部件已留存"
 
-    medium = models.ForeignKey(
-        Medium, verbose_name="介质", null=True, blank=True, on_delete=models.PROTECT, related_name="repairs"
-    )
-    asset = models.ForeignKey(
-        "assets.Asset",
-        verbose_name="资产",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="media_control_repairs",
-    )
+    medium = optional_link(Medium, "介质", related_name="repairs")
+    asset = optional_link("assets.Asset", "资产", related_name="media_control_repairs")
     reason = models.TextField("送修原因")
     vendor = models.ForeignKey(
         Vendor, verbose_name="维修单位", on_delete=models.PROTECT, related_name="repairs"
@@ -202,44 +177,16 @@ class DestructionRequest(ApprovalRequest):
         COMPLETED = "completed", "已销毁"
         REJECTED = "rejected", "已驳回"
 
-    medium = models.ForeignKey(
-        Medium,
-        verbose_name="介质",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="destructions",
-    )
-    asset = models.ForeignKey(
-        "assets.Asset",
-        verbose_name="资产",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="media_control_destructions",
-    )
+    medium = optional_link(Medium, "介质", related_name="destructions")
+    asset = optional_link("assets.Asset", "资产", related_name="media_control_destructions")
     reason = models.TextField("销毁原因")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.REQUESTED)
-    vendor = models.ForeignKey(
-        Vendor,
-        verbose_name="销毁单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="destructions",
-    )
+    vendor = optional_link(Vendor, "销毁单位", related_name="destructions")
     witness = models.CharField("监销人", max_length=60, blank=True)
     destroyed_at = models.DateTimeField("销毁时间", null=True, blank=True, validators=[validate_happened])
     certificate = models.FileField("销毁证明", upload_to=certificate_path, blank=True)
     certificate_name = models.CharField("证明文件名", max_length=200, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    completed_by = user_field("登记人", null=True)
 
     what = "销毁"
     approve_permission = "media_control.approve_destructionrequest"

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from szmz_security.core.tables import DateTimeColumn
+from szmz_security.core.tables import DateTimeColumn, RecordColumn
 from szmz_security.org.models import display_name
 
 from .models import DestructionRequest, RepairRequest, Vendor
@@ -18,7 +18,6 @@ class VendorTable(tables.Table):
     class Meta:
         model = Vendor
         fields = ("name", "designated", "designation_number", "designation_expires_on", "contact", "phone")
-        attrs = {"class": "table table-hover align-middle"}
 
     def render_designated(self, record):
         if not record.designated:
@@ -34,26 +33,12 @@ class VendorTable(tables.Table):
 
 
 class RequestTable(tables.Table):
-    title = tables.Column(
-        verbose_name="申请",
-        empty_values=(),
-        linkify=lambda record: record.get_absolute_url(),
-        order_by=("created_at",),
-    )
+    title = RecordColumn(verbose_name="申请", order_by=("created_at",))
     department = tables.Column(verbose_name="部门")
     classified = tables.Column(verbose_name="涉密设备")
     state = tables.Column(verbose_name="状态")
     requested_by = tables.Column(verbose_name="申请人")
     created_at = DateTimeColumn(verbose_name="申请时间", format="Y-m-d H:i")
-
-    class Meta:
-        attrs = {"class": "table table-hover align-middle"}
-
-    def render_title(self, record):
-        return str(record)
-
-    def value_title(self, record):
-        return str(record)
 
     def render_classified(self, value):
         return format_html('<span class="badge text-bg-danger">{}</span>', "涉密") if value else "否"
@@ -74,12 +59,12 @@ class RequestTable(tables.Table):
 class RepairRequestTable(RequestTable):
     vendor = tables.Column(verbose_name="维修单位")
 
-    class Meta(RequestTable.Meta):
+    class Meta:
         model = RepairRequest
         fields = ("title", "department", "classified", "vendor", "state", "requested_by", "created_at")
 
 
 class DestructionRequestTable(RequestTable):
-    class Meta(RequestTable.Meta):
+    class Meta:
         model = DestructionRequest
         fields = ("title", "department", "classified", "state", "requested_by", "created_at")

@@ -145,13 +145,7 @@ class DestructionRequestAddView(RequestAddView):
 
 class RequestView(DetailFormsMixin, ObjectView):
     template_name = "media_control/request.html"
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("department", "medium", "asset", "vendor", "requested_by__profile")
-        )
+    related = ("department", "medium", "asset", "vendor", "requested_by__profile")
 
     def default_forms(self):
         return {"comment_form": CommentForm(), "reject_form": RejectForm()}

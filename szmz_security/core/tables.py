@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django_tables2.columns import library
 
+from szmz_security.org.models import display_name
+
 
 @library.register
 class YesNoColumn(tables.BooleanColumn):
@@ -43,3 +45,26 @@ class DateTimeColumn(tables.DateTimeColumn):
     def from_field(cls, field, **kwargs):
         if isinstance(field, models.DateTimeField):
             return cls(**kwargs)
+
+
+class RecordColumn(tables.Column):
+    """The record itself by its name (``str(record)``), linked to its page, on screen and in CSV."""
+
+    def __init__(self, **kwargs):
+        super().__init__(accessor="pk", linkify=lambda record: record.get_absolute_url(), **kwargs)
+
+    def render(self, record):
+        return str(record)
+
+    def value(self, record):
+        return str(record)
+
+
+class PersonColumn(tables.Column):
+    """A user by the name people know them by (``display_name``), on screen and in CSV."""
+
+    def render(self, value):
+        return display_name(value)
+
+    def value(self, value):
+        return display_name(value)

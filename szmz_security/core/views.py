@@ -54,12 +54,14 @@ class ObjectAccessMixin(LoginRequiredMixin):
 
     model = None
     action = "view"
+    # What the page reads of related rows, fetched with the record.
+    related = ()
 
     def visible(self, action="view"):
         return self.model.objects.visible_to(self.request.user, action)
 
     def get_queryset(self):
-        return self.visible("view")
+        return self.visible("view").select_related(*self.related)
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
@@ -103,11 +105,17 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     export_filename = None
     actions = ("add", "export")
     title = None
-    # What each row's columns read, fetched with the rows (constant queries per page).
+    # What each row's columns read, fetched with the rows (constant queries per page), and what
+    # they count (``{"assignment_count": Count("assignments")}``) in the same query.
     related = ()
+    annotations = {}
 
     def get_queryset(self):
-        queryset = self.model.objects.visible_to(self.request.user, "view").select_related(*self.related)
+        queryset = (
+            self.model.objects.visible_to(self.request.user, "view")
+            .select_related(*self.related)
+            .annotate(**self.annotations)
+        )
         if hasattr(queryset, "with_content_access"):
             # Tables and exports redact the content of restricted rows (content_readable).
             queryset = queryset.with_content_access(self.request.user)

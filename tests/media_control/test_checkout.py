@@ -8,15 +8,16 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from media_control import services
 from media_control.models import Checkout, Medium
+from media_control.movements import services as movement_services
 from szmz_security.obligations import services as obligations
 from szmz_security.obligations.models import Notification, Obligation
+from szmz_security.org.access import can
 from tests.factories import UserFactory
 
 
 def request(medium, user, days=3, zone=None):
-    return services.request_checkout(
+    return movement_services.request_checkout(
         medium,
         requester=user,
         purpose="外出核对救助档案",
@@ -28,7 +29,7 @@ def request(medium, user, days=3, zone=None):
 def test_unclassified_checkout_needs_the_head_only(medium, staff, head, keeper):
     checkout = request(medium, staff)
     assert checkout.state == Checkout.State.PENDING_HEAD
-    services.approve_checkout(checkout, by=head, comment="同意")
+    movement_services.approve_checkout(checkout, by=head, comment="同意")
     checkout.refresh_from_db()
     assert checkout.state == Checkout.State.APPROVED
     assert checkout.head_approved_by == head and checkout.head_comment == "同意"
@@ -38,11 +39,11 @@ def test_unclassified_checkout_needs_the_head_only(medium, staff, head, keeper):
 def test_requester_cannot_approve_own_request(medium, head, department):
     checkout = request(medium, head)
     with pytest.raises(PermissionDenied, match="不能审批自己"):
-        services.approve_checkout(checkout, by=head)
-    assert not services.can_approve(head, checkout)
+        movement_services.approve_checkout(checkout, by=head)
+    assert not movement_services.can_approve(head, checkout)
     # Another head of the department may.
     deputy = UserFactory(username="deputy", roles=["department_head", "staff"], departments=[department])
-    services.approve_checkout(checkout, by=deputy)
+    movement_services.approve_checkout(checkout, by=deputy)
     checkout.refresh_from_db()
     assert checkout.state == Checkout.State.APPROVED
 
@@ -54,7 +55,7 @@ def test_only_the_departments_head_approves(medium, staff, outsider, other_depar
     checkout = request(medium, staff)
     for user in (other_head, outsider, staff, officer):
         with pytest.raises(PermissionDenied):
-            services.approve_checkout(checkout, by=user)
+            movement_services.approve_checkout(checkout, by=user)
     checkout.refresh_from_db()
     assert checkout.state == Checkout.State.PENDING_HEAD
 
@@ -65,14 +66,14 @@ def test_confidential_needs_head_then_secrecy_office_in_that_order(
     checkout = request(confidential_medium, keeper)
     # The secrecy office cannot approve before the head.
     with pytest.raises(PermissionDenied, match="处室负责人"):
-        services.approve_checkout(checkout, by=secrecy)
-    services.approve_checkout(checkout, by=head)
+        movement_services.approve_checkout(checkout, by=secrecy)
+    movement_services.approve_checkout(checkout, by=head)
     checkout.refresh_from_db()
     assert checkout.state == Checkout.State.PENDING_SECRECY
     # The head cannot give the second approval.
     with pytest.raises(PermissionDenied, match="保密办"):
-        services.approve_checkout(checkout, by=head)
-    services.approve_checkout(checkout, by=secrecy, comment="限涉密机房使用")
+        movement_services.approve_checkout(checkout, by=head)
+    movement_services.approve_checkout(checkout, by=secrecy, comment="限涉密机房使用")
     checkout.refresh_from_db()
     assert checkout.state == Checkout.State.APPROVED
     assert checkout.secrecy_approved_by == secrecy
@@ -80,15 +81,15 @@ def test_confidential_needs_head_then_secrecy_office_in_that_order(
 
 def test_secret_level_needs_the_head_only(secret_medium, keeper, head):
     checkout = request(secret_medium, keeper)
-    services.approve_checkout(checkout, by=head)
+    movement_services.approve_checkout(checkout, by=head)
     checkout.refresh_from_db()
     assert checkout.state == Checkout.State.APPROVED
 
 
 def test_head_is_told_of_a_classified_request_and_may_see_it(confidential_medium, keeper, head):
-    assert not services.can(head, "view", confidential_medium)
+    assert not can(head, "view", confidential_medium)
     checkout = request(confidential_medium, keeper)
-    assert services.can(head, "view", confidential_medium)
+    assert can(head, "view", confidential_medium)
     assert Notification.objects.filter(recipient=head, key=f"media.checkout:{checkout.pk}:head").exists()
 
 
@@ -118,8 +119,8 @@ def test_invisible_medium_cannot_be_requested(confidential_medium, staff):
 
 def handed_out(medium, requester, head, keeper, days=3):
     checkout = request(medium, requester, days=days)
-    services.approve_checkout(checkout, by=head)
-    return services.hand_out(checkout, by=keeper)
+    movement_services.approve_checkout(checkout, by=head)
+    return movement_services.hand_out(checkout, by=keeper)
 
 
 def test_hand_out_creates_the_return_obligation(medium, staff, head, keeper):
@@ -137,28 +138,28 @@ def test_hand_out_creates_the_return_obligation(medium, staff, head, keeper):
 
 def test_classified_return_obligation_is_restricted(confidential_medium, keeper, head, secrecy):
     checkout = request(confidential_medium, keeper)
-    services.approve_checkout(checkout, by=head)
-    services.approve_checkout(checkout, by=secrecy)
-    checkout = services.hand_out(checkout, by=keeper)
+    movement_services.approve_checkout(checkout, by=head)
+    movement_services.approve_checkout(checkout, by=secrecy)
+    checkout = movement_services.hand_out(checkout, by=keeper)
     assert checkout.obligation.restricted is True
 
 
 def test_hand_out_before_approval_is_refused(medium, staff, keeper):
     checkout = request(medium, staff)
     with pytest.raises(ValidationError, match="审批完成后"):
-        services.hand_out(checkout, by=keeper)
+        movement_services.hand_out(checkout, by=keeper)
 
 
 def test_requester_cannot_hand_out_to_themselves(medium, staff, head):
     checkout = request(medium, staff)
-    services.approve_checkout(checkout, by=head)
+    movement_services.approve_checkout(checkout, by=head)
     with pytest.raises(PermissionDenied):
-        services.hand_out(checkout, by=staff)
+        movement_services.hand_out(checkout, by=staff)
 
 
 def test_return_in_time_meets_the_obligation(medium, staff, head, keeper):
     checkout = handed_out(medium, staff, head, keeper)
-    services.return_checkout(checkout, by=keeper, condition="intact")
+    movement_services.return_checkout(checkout, by=keeper, condition="intact")
     checkout.refresh_from_db()
     medium.refresh_from_db()
     assert checkout.state == Checkout.State.RETURNED
@@ -169,7 +170,7 @@ def test_return_in_time_meets_the_obligation(medium, staff, head, keeper):
 def test_late_return_is_met_late(medium, staff, head, keeper):
     checkout = handed_out(medium, staff, head, keeper, days=1)
     with time_machine.travel(timezone.now() + timedelta(days=2)):
-        services.return_checkout(checkout, by=keeper, condition="intact")
+        movement_services.return_checkout(checkout, by=keeper, condition="intact")
     checkout.refresh_from_db()
     assert checkout.obligation.state == Obligation.State.MET_LATE
 
@@ -177,9 +178,9 @@ def test_late_return_is_met_late(medium, staff, head, keeper):
 def test_damaged_return_needs_a_note(medium, staff, head, keeper):
     checkout = handed_out(medium, staff, head, keeper)
     with pytest.raises(ValidationError) as refused:
-        services.return_checkout(checkout, by=keeper, condition="damaged")
+        movement_services.return_checkout(checkout, by=keeper, condition="damaged")
     assert "note" in refused.value.message_dict
-    services.return_checkout(checkout, by=keeper, condition="damaged", note="外壳开裂")
+    movement_services.return_checkout(checkout, by=keeper, condition="damaged", note="外壳开裂")
     checkout.refresh_from_db()
     assert checkout.get_condition_display() == "损坏"
 
@@ -203,8 +204,8 @@ def test_overdue_return_reminds_the_requester(medium, staff, head, keeper, offic
 def test_reject_needs_a_reason_and_notifies(medium, staff, head):
     checkout = request(medium, staff)
     with pytest.raises(ValidationError):
-        services.reject_checkout(checkout, by=head, reason=" ")
-    services.reject_checkout(checkout, by=head, reason="近期无外出任务")
+        movement_services.reject_checkout(checkout, by=head, reason=" ")
+    movement_services.reject_checkout(checkout, by=head, reason="近期无外出任务")
     checkout.refresh_from_db()
     assert checkout.state == Checkout.State.REJECTED
     assert Notification.objects.filter(recipient=staff, key=f"media.checkout:{checkout.pk}:rejected").exists()

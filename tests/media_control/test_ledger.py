@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from media_control import services
+from media_control.ledger import services as ledger_services
 from media_control.models import MediaNumberCounter, Medium, marking_for
 from szmz_security.org.access import can
 from tests.factories import UserFactory
@@ -57,7 +57,7 @@ def test_concurrent_numbering_is_race_safe(department):
     def worker():
         try:
             for _ in range(5):
-                results.append(services.next_number("usb", 2030))
+                results.append(ledger_services.next_number("usb", 2030))
         except Exception as error:  # noqa: BLE001
             errors.append(error)
         finally:
@@ -98,11 +98,11 @@ def test_protection_period_maximum(department, keeper, level, years, ok):
         zone="classified",
     )
     if ok:
-        services.save_medium(medium, by=keeper)
+        ledger_services.save_medium(medium, by=keeper)
         assert medium.pk
     else:
         with pytest.raises(ValidationError) as refused:
-            services.save_medium(medium, by=keeper)
+            ledger_services.save_medium(medium, by=keeper)
         assert "保密期限最长" in refused.value.message_dict["protection_years"][0]
         assert not Medium.objects.exists()
 
@@ -121,7 +121,7 @@ def test_classified_medium_never_on_the_internet(department, keeper):
         department=department, custodian=keeper, secrecy_level="secret", protection_years=5, zone="internet"
     )
     with pytest.raises(ValidationError) as refused:
-        services.save_medium(medium, by=keeper)
+        ledger_services.save_medium(medium, by=keeper)
     assert "只能在涉密网或单机" in refused.value.message_dict["zone"][0]
 
 
@@ -131,7 +131,7 @@ def test_restricted_follows_the_level(medium, confidential_medium):
     confidential_medium.secrecy_level = "internal"
     confidential_medium.protection_years = None
     confidential_medium.zone = "gov_intranet"
-    services.save_medium(confidential_medium, by=confidential_medium.custodian)
+    ledger_services.save_medium(confidential_medium, by=confidential_medium.custodian)
     assert not Medium.objects.get(pk=confidential_medium.pk).restricted
 
 
@@ -154,7 +154,7 @@ def test_unclassified_medium_is_seen_by_the_department(medium, staff, head, outs
 def test_custodian_change_moves_the_grant(confidential_medium, keeper, department):
     successor = UserFactory(username="successor", roles=["staff"], departments=[department])
     confidential_medium.custodian = successor
-    services.save_medium(confidential_medium, by=successor)
+    ledger_services.save_medium(confidential_medium, by=successor)
     assert can(successor, "view", confidential_medium)
     assert not can(keeper, "view", confidential_medium)
 
@@ -166,7 +166,7 @@ def test_destroyed_medium_refuses_any_change(medium, keeper):
     with pytest.raises(ValidationError, match="已销毁"):
         medium.save()
     with pytest.raises(ValidationError, match="已销毁"):
-        services.save_medium(medium, by=keeper)
+        ledger_services.save_medium(medium, by=keeper)
     with pytest.raises(ValidationError, match="已销毁"):
         medium.full_clean()
     with pytest.raises(ValidationError, match="已销毁"):
@@ -176,6 +176,6 @@ def test_destroyed_medium_refuses_any_change(medium, keeper):
 
 def test_history_is_kept(medium, keeper):
     medium.brand = "闪迪"
-    services.save_medium(medium, by=keeper, reason="更正品牌")
+    ledger_services.save_medium(medium, by=keeper, reason="更正品牌")
     assert medium.history.first().history_change_reason == "更正品牌"
     assert medium.history.count() == 2

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Incident
-from media_control import services
+from media_control.inventory import services as inventory_services
 from media_control.models import Checkout, DestructionRequest, Inventory, Medium, RepairRequest
+from media_control.movements import services as movement_services
+from media_control.repairs import services as repair_services
 from szmz_security.auditlog.models import AuditEvent
 
 from .factories import MediumFactory
@@ -24,7 +26,7 @@ def local(dt):
 
 @pytest.fixture
 def checkout(medium, staff):
-    return services.request_checkout(
+    return movement_services.request_checkout(
         medium,
         requester=staff,
         purpose="核对档案",
@@ -92,15 +94,15 @@ def test_list_filters_by_level_and_overdue(client, officer, department, keeper, 
         reverse("media_control:medium_list"), {"secrecy_level": "confidential"}
     ).content.decode()
     assert classified.number in html and plain.number not in html
-    checkout = services.request_checkout(
+    checkout = movement_services.request_checkout(
         plain,
         requester=staff,
         purpose="x",
         zone=plain.zone,
         expected_return_at=timezone.now() + timedelta(hours=1),
     )
-    services.approve_checkout(checkout, by=head)
-    checkout = services.hand_out(checkout, by=officer)
+    movement_services.approve_checkout(checkout, by=head)
+    checkout = movement_services.hand_out(checkout, by=officer)
     html = client.get(reverse("media_control:medium_list"), {"overdue": "true"}).content.decode()
     assert plain.number not in html
     checkout.obligation.due_at = timezone.now() - timedelta(minutes=1)
@@ -121,15 +123,15 @@ def test_list_queries_do_not_grow_with_rows(client, staff, department, keeper, h
     few = count()
     MediumFactory.create_batch(27, department=department, custodian=keeper)
     for medium in Medium.objects.all()[:5]:
-        c = services.request_checkout(
+        c = movement_services.request_checkout(
             medium,
             requester=staff,
             purpose="x",
             zone=medium.zone,
             expected_return_at=timezone.now() + timedelta(days=1),
         )
-        services.approve_checkout(c, by=head)
-        services.hand_out(c, by=keeper)
+        movement_services.approve_checkout(c, by=head)
+        movement_services.hand_out(c, by=keeper)
     assert count() == few
 
 
@@ -146,7 +148,7 @@ def test_my_media(client, keeper, staff, medium, department):
     client.force_login(keeper)
     html = client.get(reverse("media_control:my_media")).content.decode()
     assert medium.number in html and other.number not in html
-    services.request_checkout(
+    movement_services.request_checkout(
         other,
         requester=staff,
         purpose="x",
@@ -236,10 +238,10 @@ def test_reject_without_reason_is_400(client, head, checkout, medium):
 def test_other_department_is_refused_everywhere(
     client, outsider, checkout, medium, department, vendor, head, officer
 ):
-    inventory, _ = services.ensure_inventory(department, timezone.localdate().year)
+    inventory, _ = inventory_services.ensure_inventory(department, timezone.localdate().year)
     line = inventory.lines.get()
-    repair = services.request_repair(by=head, medium=medium, reason="坏", vendor=vendor)
-    destruction = services.request_destruction(
+    repair = repair_services.request_repair(by=head, medium=medium, reason="坏", vendor=vendor)
+    destruction = repair_services.request_destruction(
         by=head, medium=MediumFactory(department=department), reason="报废"
     )
     client.force_login(outsider)
@@ -298,7 +300,7 @@ def test_report_lost_page_files_the_incident(client, keeper, confidential_medium
 
 
 def test_inventory_pages(client, head, keeper, department, medium, confidential_medium):
-    inventory, _ = services.ensure_inventory(department, timezone.localdate().year)
+    inventory, _ = inventory_services.ensure_inventory(department, timezone.localdate().year)
     client.force_login(head)
     html = client.get(inventory.get_absolute_url()).content.decode()
     assert medium.number in html and confidential_medium.number not in html
@@ -365,7 +367,7 @@ def test_repair_pages(client, keeper, officer, confidential_medium, plain_vendor
 
 
 def test_destruction_pages_and_read_only_afterwards(client, keeper, secrecy, confidential_medium, vendor):
-    destruction = services.request_destruction(by=keeper, medium=confidential_medium, reason="报废")
+    destruction = repair_services.request_destruction(by=keeper, medium=confidential_medium, reason="报废")
     client.force_login(secrecy)
     assert (
         client.post(
