@@ -2,6 +2,7 @@
 Chinese text really drawn, who may request and download it, the audit event, bad periods refused."""
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from incidents import services as incident_services
 from incidents.models import Incident, RegulatorReport
 from szmz_security.auditlog.models import AuditEvent
 from szmz_security.compliance import reports
-from szmz_security.compliance.models import InspectionReport
+from szmz_security.compliance.models import Framework, InspectionReport
 from szmz_security.compliance.tasks import KIND
 from szmz_security.jobs import services as jobs
 from szmz_security.jobs.models import Job
@@ -113,6 +114,15 @@ def test_task_builds_a_pdf_with_every_section_in_chinese(officer, period_data, t
     for chapter in CHAPTERS:
         assert chapter in text, chapter
     assert "一、合规状况概要" in text and "二、逐章检查情况" in text
+    # Each framework — every binding document of the collection — is its own section in both parts.
+    flat = re.sub(r"\s", "", text)
+    for framework in Framework.objects.filter(active=True):
+        assert f"{framework.name}（数据版本{framework.version}）" in flat, framework.code
+        first = framework.chapters.filter(retired=False).order_by("sort_order").first()
+        assert re.sub(r"\s", "", f"{framework.short_name} {first.label} {first.title}") in flat, (
+            framework.code
+        )
+    assert "等保2.0三级8.1.10安全运维管理" in flat
     assert "三、安全事件与报告时限" in text
     # the incident's title (user text, XML-escaped) with its deadlines: one met, one missed
     assert "门户网站<首页>被篡改 & 挂马" in text

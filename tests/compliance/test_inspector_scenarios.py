@@ -120,9 +120,9 @@ def test_missed_periods_are_not_ignored():
 
 def test_one_attestation_does_not_cover_a_quarterly_check_for_three_years():
     """An attestation recorded with a three-year validity covers its quarter only — in the rules
-    and, cut by the data migration, in the record itself (5 §2, 5 §8, 8 §4, 3 §3)."""
+    and, cut by the data migration, in the record itself (5 §2, 5 §8, 8 §4)."""
     officer = UserFactory(roles=["security_officer"])
-    codes = ("5.2", "5.8", "8.4", "3.3")
+    codes = ("5.2", "5.8", "8.4")
     with time_machine.travel(at(2026, 1, 10, 9), tick=False):
         for code in codes:
             Attestation.objects.create(
