@@ -16,13 +16,12 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assets.generate import generate_assets
 from assets.models import Asset, AssetImport
 from assets.register.imports import run_import
-from bench.common import Row, median, percentile, stopwatch
+from bench.common import Row, logged_in_client, median, percentile, stopwatch
 from szmz_security.org.models import Department
 
 ASSETS_PER_SCALE = 100_000
@@ -94,8 +93,7 @@ def run(ctx):
         Row("工作人员: assets visible", staff_sees, "rows"),
     ]
     for label, user in (("工作人员", staff), ("安全员", officer)):
-        client = Client()
-        client.force_login(user)
+        client = logged_in_client(user)
         for page, url in (("page 1", URL), (f"page {deep_page}", f"{URL}?page={deep_page}")):
             med, p95, queries = measure(client, url, label)
             rows += [
@@ -108,8 +106,7 @@ def run(ctx):
             Row(f"{label} search q+type: median of {REQUESTS}", med, "ms"),
             Row(f"{label} search q+type: SQL queries", queries, "queries"),
         ]
-    client = Client()
-    client.force_login(officer)
+    client = logged_in_client(officer)
     med, p95, queries = measure(client, "/assets/compliance/", "compliance")
     rows += [
         Row(f"安全员 compliance list page 1: median of {REQUESTS}", med, "ms"),

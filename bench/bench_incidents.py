@@ -14,10 +14,9 @@ import time
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.common import Row, median, percentile
+from bench.common import Row, logged_in_client, median, percentile
 from incidents.models import Incident
 from szmz_security.obligations.models import Obligation
 
@@ -48,8 +47,7 @@ def measure(client, url, label):
 
 
 def measure_user(user, deep_page):
-    client = Client()
-    client.force_login(user)
+    client = logged_in_client(user)
     return {
         "page 1": measure(client, URL, user.username),
         f"page {deep_page}": measure(client, f"{URL}?page={deep_page}", user.username),
