@@ -90,3 +90,39 @@ def logged_in_client(user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def explain(queryset):
+    """``EXPLAIN ANALYZE`` of a queryset on PostgreSQL: (execution ms, the plan's scan nodes).
+    None elsewhere (SQLite's plan has no timings worth printing)."""
+    if connection.vendor != "postgresql":
+        return None
+    return explain_sql(*queryset.query.sql_with_params())
+
+
+def explain_count(queryset):
+    """The plan of the paginator's ``COUNT(*)`` of a queryset."""
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    return explain_sql(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+
+
+def explain_sql(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) {sql}", params)
+        lines = [row[0] for row in cursor.fetchall()]
+    executed = next(float(line.split()[-2]) for line in lines if line.startswith("Execution Time"))
+    nodes = [line.strip().removeprefix("->  ") for line in lines if " Scan " in line]
+    return executed, nodes
+
+
+def print_plan(title, plan):
+    """The scan nodes of a plan, under the table (which index each branch reads)."""
+    if plan is not None:
+        print(f"  plan of {title} ({plan[0]:.1f} ms):", *(f"    {node}" for node in plan[1]), sep="\n")
+
+
+def seq_scans(nodes, table):
+    """How many sequential scans of ``table`` a plan makes (the access rule must make none)."""
+    return sum(1 for node in nodes if node.startswith(f"Seq Scan on {table} "))

@@ -30,6 +30,7 @@ from szmz_security.org.access import can_read_content, is_restricted
 
 from .forms import add_service_errors, style_filter_form
 from .history import history_entries
+from .pagination import EstimatedCountPaginator
 from .uploads import files_removed_on_error
 
 
@@ -105,6 +106,8 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     title = None
     # What each row's columns read, fetched with the rows (constant queries per page).
     related = ()
+    # Counts exactly up to 10,000 rows, then shows PostgreSQL's estimate (core/pagination.py).
+    paginator_class = EstimatedCountPaginator
 
     def get_queryset(self):
         queryset = self.model.objects.visible_to(self.request.user, "view").select_related(*self.related)
@@ -119,7 +122,9 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return self.paginate_by if isinstance(data, TableData) else None
 
     def get_table_kwargs(self):
-        return {"request": self.request}
+        # No request here: a table given one paginates itself at once with Django's Paginator
+        # (a second, full COUNT); get_table's RequestConfig hands it the request and paginates once.
+        return {}
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
