@@ -9,10 +9,9 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.common import Row, median, percentile
+from bench.common import Row, logged_in_client, median, percentile
 from szmz_security.obligations.models import Obligation
 
 REQUESTS = 50
@@ -21,8 +20,7 @@ WARM_UP = 3
 
 
 def measure(user):
-    client = Client()
-    client.force_login(user)
+    client = logged_in_client(user)
     for _ in range(WARM_UP):
         client.get("/")
     timings = []

@@ -13,6 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from szmz_security.accounts.services import TOTP_DEVICE_NAME, confirmed_totp
 
 
 @dataclass
@@ -71,3 +76,53 @@ def percentile(values, fraction):
 
 def median(values):
     return statistics.median(values)
+
+
+def logged_in_client(user):
+    """A test client signed in as ``user`` with the second factor passed, as a privileged role
+    (安全员 …) needs before any page opens (issue #13); without it the page is a redirect."""
+    client = Client()
+    client.force_login(user)
+    device = confirmed_totp(user) or TOTPDevice.objects.create(
+        user=user, name=TOTP_DEVICE_NAME, confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def explain(queryset):
+    """``EXPLAIN ANALYZE`` of a queryset on PostgreSQL: (execution ms, the plan's scan nodes).
+    None elsewhere (SQLite's plan has no timings worth printing)."""
+    if connection.vendor != "postgresql":
+        return None
+    return explain_sql(*queryset.query.sql_with_params())
+
+
+def explain_count(queryset):
+    """The plan of the paginator's ``COUNT(*)`` of a queryset."""
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    return explain_sql(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+
+
+def explain_sql(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) {sql}", params)
+        lines = [row[0] for row in cursor.fetchall()]
+    executed = next(float(line.split()[-2]) for line in lines if line.startswith("Execution Time"))
+    nodes = [line.strip().removeprefix("->  ") for line in lines if " Scan " in line]
+    return executed, nodes
+
+
+def print_plan(title, plan):
+    """The scan nodes of a plan, under the table (which index each branch reads)."""
+    if plan is not None:
+        print(f"  plan of {title} ({plan[0]:.1f} ms):", *(f"    {node}" for node in plan[1]), sep="\n")
+
+
+def seq_scans(nodes, table):
+    """How many sequential scans of ``table`` a plan makes (the access rule must make none)."""
+    return sum(1 for node in nodes if node.startswith(f"Seq Scan on {table} "))

@@ -30,6 +30,7 @@ from szmz_security.org.access import can_read_content, is_restricted
 
 from .forms import add_service_errors, style_filter_form
 from .history import history_entries
+from .pagination import EstimatedCountPaginator
 from .uploads import files_removed_on_error
 
 
@@ -109,6 +110,8 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     # they count (``{"assignment_count": Count("assignments")}``) in the same query.
     related = ()
     annotations = {}
+    # Counts exactly up to 10,000 rows, then shows PostgreSQL's estimate (core/pagination.py).
+    paginator_class = EstimatedCountPaginator
 
     def get_queryset(self):
         queryset = (
@@ -127,7 +130,9 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return self.paginate_by if isinstance(data, TableData) else None
 
     def get_table_kwargs(self):
-        return {"request": self.request}
+        # No request here: a table given one paginates itself at once with Django's Paginator
+        # (a second, full COUNT); get_table's RequestConfig hands it the request and paginates once.
+        return {}
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
