@@ -127,8 +127,8 @@ head(department_id, user_id) AS (
 passed AS (
     SELECT o.id, o.title, o.clause, o.authority, o.restricted, o.due_at, o.department_id,
            o.assignee_id, o.notify_roles, o.escalate_roles, s.idx, s.key, s.label, s.audience, s.level
-    FROM {names["obligation"]} o CROSS JOIN stage s
-    WHERE o.id = ANY(%s) AND s.idx > o.last_stage_index AND {STAGE_TIME} <= %s
+    FROM unnest(%s::bigint[]) AS due(id) JOIN {names["obligation"]} o ON o.id = due.id
+    CROSS JOIN stage s WHERE s.idx > o.last_stage_index AND {STAGE_TIME} <= %s
 ),
 send AS (
     SELECT DISTINCT ON (id, audience) * FROM passed ORDER BY id, audience, idx DESC
@@ -203,7 +203,7 @@ def _advance_bookkeeping_sql(ids, stages, now):
 WITH {stage_cte},
 timed AS (
     SELECT o.id, o.last_stage_index AS was, s.idx, {STAGE_TIME} AS at
-    FROM {table} o CROSS JOIN stage s WHERE o.id = ANY(%s)
+    FROM unnest(%s::bigint[]) AS due(id) JOIN {table} o ON o.id = due.id CROSS JOIN stage s
 ),
 reached AS (
     SELECT id, COALESCE(MAX(idx) FILTER (WHERE idx > was AND at <= %s), was) AS last_index
