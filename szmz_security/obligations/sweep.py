@@ -46,13 +46,15 @@ def sweep(now=None):
         if not ids:
             return {"obligations": 0, "notifications": 0}
         if not stages:  # nothing will ever be sent: stop looking at these rows
-            Obligation.objects.filter(pk__in=ids).update(next_reminder_at=None)
+            due.update(next_reminder_at=None)
             return {"obligations": len(ids), "notifications": 0}
         if connection.vendor == "postgresql":
             created = _insert_notifications_sql(ids, stages, now)
             _advance_bookkeeping_sql(ids, stages, now)
         else:
-            created = _sweep_portable(ids, stages, now)
+            # SQLite's transactions take the write lock at BEGIN (IMMEDIATE): the due rows read
+            # again are the same rows, and no list of ids hits its limit on parameters.
+            created = _sweep_portable(due, stages, now)
     if created:
         enqueue_on_commit("obligations.deliver_email")
     return {"obligations": len(ids), "notifications": created}
@@ -290,8 +292,8 @@ def _message(obligation, stage, now):
     return title, body
 
 
-def _sweep_portable(ids, stages, now):
-    rows = list(Obligation.objects.filter(pk__in=ids).select_related("assignee").order_by("pk"))
+def _sweep_portable(due, stages, now):
+    rows = list(due.select_related("assignee").order_by("pk"))
     directory = RecipientDirectory()
     url_prefix, url_suffix = _url_parts()
     notifications = []
