@@ -3,8 +3,6 @@
 Deadlines are reached by moving the clock (time-machine, ``tick=False``), never by sleeping.
 """
 
-import math
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,23 +46,6 @@ class Inbox:
         now = received()
         added, self.seen = now - self.seen, now
         return added
-
-
-@pytest.fixture
-def people(department, other_department, officer, head, staff, leader, outsider):
-    """An officer, the department's head, an assignee (plain staff), leadership, and people who
-    must never be told: a member and the head of another department."""
-    other_head = UserFactory(
-        username="other_head", roles=["department_head", "staff"], departments=[other_department]
-    )
-    return {
-        "officer": officer,
-        "head": head,
-        "assignee": staff,
-        "leader": leader,
-        "outsider": outsider,
-        "other_head": other_head,
-    }
 
 
 OWNERS = {"officer", "head", "staff"}  # usernames: the assignee is the "staff" user
@@ -482,61 +463,102 @@ def test_a_mail_claimed_by_a_sender_that_died_is_sent_after_the_lease(department
     assert len(mailoutbox) == len(OWNERS)
 
 
-# --- batching -------------------------------------------------------------------------------------
+# --- set-based: statements and catching up ----------------------------------------------------
 
 
-def _statements(queries):
-    """The sweep's statements, with a bulk insert counted once: SQLite allows 999 parameters per
-    statement, so Django itself splits a long bulk insert into chunks (the backend's doing, not
-    the sweep's; PostgreSQL sends one statement and is compared exactly below). An
-    ``executemany`` is one entry ("N times: …") whatever N."""
-    kinds = []
-    for query in queries:
-        kind = re.sub(r'SAVEPOINT "\w+"', "SAVEPOINT", query["sql"])
-        kind = re.sub(r"^\d+ times: ", "", kind)[:80]
-        if not (kinds and kind == kinds[-1] and kind.startswith("INSERT")):
-            kinds.append(kind)
-    return kinds
-
-
-def test_the_sweep_is_batched(department, other_department, people):
-    measured = {}
-    with time_machine.travel(T0, tick=False) as clock:
-        for count in (10, 100):
-            for number in range(count):
-                # every row its own department or assignee: recipients differ from row to row
-                make_obligation(
-                    DepartmentFactory() if number % 2 else department,
-                    assignee=UserFactory() if number % 3 else None,
-                )
-            with CaptureQueriesContext(connection) as queries:
-                result = services.sweep()
-            assert result["obligations"] == count
-            measured[count] = queries.captured_queries
-            clock.shift(timedelta(minutes=1))  # the next round of obligations, stages not yet due
-
-        # A breach-and-escalation sweep over all 110 issues the same statements as one over 10.
-        clock.move_to(T0 + timedelta(hours=25))
-        with CaptureQueriesContext(connection) as queries:
-            result = services.sweep()
-        assert result["obligations"] == 110
-        escalation_sweep = queries.captured_queries
-
-    assert Notification.objects.filter(stage="created").count() > 100
-    assert _statements(measured[100]) == _statements(measured[10])
-    assert _statements(escalation_sweep) == _statements(measured[10])
-    if connection.vendor == "postgresql":
-        assert len(measured[100]) == len(measured[10])
-    else:
-        inserts = sum(1 for query in measured[100] if 'INTO "obligations_notification"' in query["sql"])
-        rows = (
-            Notification.objects.filter(stage="created").count()
-            - Notification.objects.filter(
-                stage="created", obligation__in=Obligation.objects.order_by("pk")[:10]
-            ).count()
+def _file(count, department):
+    for number in range(count):
+        # every row its own department or assignee: recipients differ from row to row
+        make_obligation(
+            DepartmentFactory() if number % 2 else department,
+            assignee=UserFactory() if number % 3 else None,
         )
-        fields = len([f for f in Notification._meta.concrete_fields if not f.primary_key])
-        assert inserts == math.ceil(rows / (connection.features.max_query_params // fields))
+
+
+def test_the_sweep_issues_as_many_statements_for_50_due_obligations_as_for_5(
+    department, people, django_assert_max_num_queries
+):
+    with time_machine.travel(T0, tick=False) as clock:
+        _file(5, department)
+        with CaptureQueriesContext(connection) as five:
+            assert services.sweep()["obligations"] == 5
+        clock.shift(timedelta(minutes=1))  # the next round of obligations, stages not yet due
+
+        _file(50, department)
+        with django_assert_max_num_queries(len(five)):
+            result = services.sweep()
+        assert result["obligations"] == 50
+        assert result["notifications"] == Notification.objects.count() - len(received_by_stage("created", 5))
+
+        # Breach and escalation of all 55 at once: still the same statements.
+        clock.move_to(T0 + timedelta(hours=26))
+        with django_assert_max_num_queries(len(five)):
+            assert services.sweep()["obligations"] == 55
+    assert (
+        Notification.objects.filter(stage="escalation").order_by().values("obligation").distinct().count()
+        == 55
+    )
+
+
+def received_by_stage(stage, first):
+    """The notifications of ``stage`` about the first ``first`` obligations filed."""
+    firsts = Obligation.objects.order_by("pk")[:first]
+    return list(Notification.objects.filter(stage=stage, obligation__in=firsts))
+
+
+def test_a_sweep_that_ran_late_sends_the_latest_owner_stage_and_the_escalation_once(
+    department, people, mailoutbox
+):
+    """After a long outage nothing is lost and nothing is repeated: the owners hear the latest
+    stage they missed (not every one), the escalation reaches leadership, once."""
+    with time_machine.travel(T0, tick=False) as clock:
+        obligation = make_obligation(department, assignee=people["assignee"])
+        services.sweep()
+        inbox = Inbox()
+
+        clock.move_to(T0 + timedelta(days=3))  # no sweep for three days
+        assert services.sweep() == {"obligations": 1, "notifications": len(OWNERS) + len(OWNERS) + 1}
+        assert inbox.new() == to(OWNERS, "breach") | to(OWNERS | {"leader"}, "escalation")
+        escalation = Notification.objects.get(recipient=people["leader"], stage="escalation")
+        assert "逾期 48 小时" in escalation.body
+        assert escalation.level == Notification.Level.DANGER
+
+        for later in (timedelta(days=3, minutes=1), timedelta(days=30)):
+            clock.move_to(T0 + later)
+            assert services.sweep() == {"obligations": 0, "notifications": 0}
+        services.deliver_email()
+    obligation.refresh_from_db()
+    assert (obligation.last_stage_index, obligation.next_reminder_at) == (4, None)
+    assert len(mailoutbox) == Notification.objects.count()
+
+
+def test_a_sweep_repeated_from_stale_bookkeeping_inserts_and_mails_nothing_again(
+    department, people, mailoutbox
+):
+    with time_machine.travel(T0, tick=False) as clock:
+        _file(12, department)
+        clock.move_to(T0 + timedelta(hours=25))
+        stale = list(Obligation.objects.values("pk", "last_stage_index", "next_reminder_at"))
+        first = services.sweep()
+        services.deliver_email()
+        for row in stale:  # as a retried task that read the rows before the first committed
+            Obligation.objects.filter(pk=row.pop("pk")).update(**row)
+        again = services.sweep()
+        services.deliver_email()
+    assert first["obligations"] == again["obligations"] == 12
+    assert first["notifications"] == Notification.objects.count() > 12
+    assert again["notifications"] == 0
+    assert len(mailoutbox) == Notification.objects.exclude(email_status="none").count()
+    # (the body names the obligation's page: the titles are all alike)
+    assert len({(tuple(mail.to), mail.subject, mail.body) for mail in mailoutbox}) == len(mailoutbox)
+
+
+def test_an_inactive_role_holder_is_not_told(department, people):
+    people["officer"].is_active = False
+    people["officer"].save()
+    make_obligation(department, assignee=people["assignee"])
+    services.sweep()
+    assert {username for username, _ in received()} == {"head", "staff"}
 
 
 def test_the_sweep_reads_only_rows_whose_next_stage_is_due(department):
