@@ -150,6 +150,16 @@ def procfile_web_command(env):
     raise SystemExit("Procfile has no web: line")
 
 
+def static_outdated():
+    """collectstatic takes minutes on a busy machine: run it only when a static file of the project
+    (or its dependencies, by pyproject.toml) is newer than the manifest of the last run."""
+    manifest = VAR_DIR / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    sources = [BASE_DIR / "pyproject.toml", *BASE_DIR.glob("*/static/**/*")]
+    return max(path.stat().st_mtime for path in sources) > manifest.stat().st_mtime
+
+
 def wait_until_up(url, server, timeout=90):
     request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
     deadline = time.monotonic() + timeout
@@ -270,12 +280,14 @@ def main(argv=None):
 
     port = free_port()
     env = server_environment(url, port)
-    subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
+    if static_outdated():
+        print("  collectstatic …", flush=True)
+        subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+        )
     command = procfile_web_command(env)
     print(f"  server: {shlex.join(command)}", flush=True)
     log = open(VAR_DIR / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below
