@@ -104,6 +104,8 @@ class Staff(FastHttpUser):
 
     @staticmethod
     def problem(response, expect):
+        if not response.status_code or response.headers is None:  # no answer within the timeout
+            return f"no answer: {getattr(response, 'error', None)!r}"[:200]
         if response.status_code != expect:
             where = response.headers.get("Location", "")
             detail = "; ".join(f"{name}: {text}" for name, text in FIELD_ERROR.findall(response.text)[:3])
