@@ -2,9 +2,9 @@
 load"), run by ``bench/load/run.py`` with locust, headless.
 
 Each simulated 工作人员 signs in once (the login form and its CSRF token), waits until every one has,
-then clicks every ``wait`` seconds (1–5 s) through a round: the dashboard, the incident list, one
-incident of that list, the asset list and the filing form, posting the form (with its CSRF token)
-one round in ``file_every``. After ``duration`` seconds of that, the same users click the baseline
+then clicks every ``wait`` seconds (1–5 s) through a round, starting anywhere in it: the dashboard,
+the incident list, one incident of that list, the asset list and the filing form, posting the form
+(with its CSRF token) one round in ``file_every``. After ``duration`` seconds of that, the same users click the baseline
 page (a signed-in page that is the portal's middleware and base template alone) for another
 ``duration`` seconds. Between the phases no new click starts until the previous phase's requests
 have answered, so each phase is measured on its own. Then the run stops itself and writes every
@@ -65,7 +65,7 @@ class Staff(FastHttpUser):
         if PROTO == "https":
             self.client.cookiejar.set_policy(Proxied())
         self.rounds = 0
-        self.step = 0
+        self.step = random.randrange(len(self.ROUND))  # each starts somewhere: every page is sampled
         self.signed_in = False
         self.incidents = []
 
