@@ -64,7 +64,7 @@ class Staff(FastHttpUser):
         self.origin = f"{PROTO}://{self.host.split('://', 1)[1]}"
         if PROTO == "https":
             self.client.cookiejar.set_policy(Proxied())
-        self.rounds = 0
+        self.rounds = random.randrange(CONFIG["file_every"])  # one in ten files on its first round
         self.step = random.randrange(len(self.ROUND))  # each starts somewhere: every page is sampled
         self.signed_in = False
         self.incidents = []
