@@ -17,6 +17,8 @@ PORT        ?= 8000
 PYTEST_ARGS ?=
 # Arguments for the benchmarks (make bench BENCH_ARGS=--quick, BENCH_ARGS="--scale 2").  基准测试参数。
 BENCH_ARGS ?=
+# Arguments for the load test (make bench-load LOAD_ARGS="--users 50 --duration 30").  负载测试参数。
+LOAD_ARGS ?=
 
 # System packages the test suite needs: Chromium for Playwright, a TrueType CJK font and
 # poppler's pdftoppm for the PDF reports.  测试所需的系统软件包。
@@ -24,7 +26,7 @@ SYS_PACKAGES := chromium fonts-wqy-microhei poppler-utils
 CHROMIUM     := /usr/bin/chromium
 CJK_FONT     := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 
-.PHONY: help venv run test sysdeps bench lint clean
+.PHONY: help venv run test sysdeps bench bench-load lint clean
 
 help:
 	@echo "szmz-security — make targets / 可用命令"
@@ -32,6 +34,7 @@ help:
 	@echo "  make run     迁移、导入演示数据并启动 web+worker+beat / migrate, seed demo data, start web+worker+beat (PORT=$(PORT))"
 	@echo "  make test    检查系统依赖并运行 pytest / check system packages, run pytest (PYTEST_ARGS=...)"
 	@echo "  make bench   运行基准测试 / run the benchmarks (bench/run.py; BENCH_ARGS=--quick)"
+	@echo "  make bench-load  负载测试（需 PostgreSQL）/ the load test: gunicorn + locust, needs BENCH_DATABASE_URL (LOAD_ARGS=...)"
 	@echo "  make lint    ruff、bandit 检查并确认无遗漏迁移 / ruff check + bandit + makemigrations --check"
 	@echo "  make clean   删除本地开发数据 var/ / delete local dev data in var/"
 	@echo "  make help    显示本帮助 / show this help"
@@ -91,6 +94,11 @@ test: $(STAMP) sysdeps
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Opt-in: it needs PostgreSQL (BENCH_DATABASE_URL, a database whose name contains "bench") and
+# takes about five minutes (bench/load/run.py).
+bench-load: $(STAMP)
+	$(PY) -m bench.load.run $(LOAD_ARGS)
 
 # bandit: medium and high findings fail; its configuration is [tool.bandit] in pyproject.toml.
 # Its "nosec encountered, but no failed test" warnings (a statement spanning lines) are noise.
