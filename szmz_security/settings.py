@@ -295,7 +295,6 @@ OBLIGATION_REMINDER_STAGES = [
     {"key": "escalation", "label": "逾期升级", "offset_minutes": 60, "audience": "escalation"},
 ]
 OBLIGATION_DUE_SOON_HOURS = env.int("OBLIGATION_DUE_SOON_HOURS", default=24)
-OBLIGATION_SWEEP_BATCH = 500
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=8)
 
 # --- Publishing (chapter 10) ------------------------------------------------------------------
