@@ -17,7 +17,7 @@ router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
 
-APP_API_URLS = ("incidents", "assets", "media_control", "audits", "publishing")
+APP_API_URLS = ("incidents", "assets", "media_control", "audits", "publishing", "secrecy")
 
 urlpatterns = [
     path("me/", me, name="me"),

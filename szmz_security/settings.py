@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "media_control",
     "audits",
     "publishing",
+    "secrecy",
 ]
 
 MIDDLEWARE = [

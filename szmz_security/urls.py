@@ -27,6 +27,7 @@ urlpatterns = [
     path("removable-media/", include("media_control.urls")),
     path("audits/", include("audits.urls")),
     path("", include("publishing.urls")),
+    path("secrecy/", include("secrecy.urls")),
     path("api/", include(("szmz_security.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,7 @@ from fnmatch import fnmatchcase
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
-DOMAIN_APPS = ("incidents", "assets", "media_control", "audits", "publishing")
+DOMAIN_APPS = ("incidents", "assets", "media_control", "audits", "publishing", "secrecy")
 
 
 @dataclass(frozen=True)

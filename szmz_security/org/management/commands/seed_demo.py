@@ -41,7 +41,7 @@ class Command(BaseCommand):
             self.seed_records(departments, users)
             self.seed_publishing(departments, users)
             # Each domain app adds a few records of its own (``<app>/demo.py``, idempotent).
-            for app_label in ("assets", "media_control", "audits"):
+            for app_label in ("assets", "media_control", "audits", "secrecy"):
                 import_module(f"{app_label}.demo").seed(departments, users)
         self.print_logins()
 
