@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from szmz_security.core.tables import PersonColumn, RecordColumn
+from szmz_security.core.tables import DateColumn, PersonColumn, RecordColumn
 
 from . import services as governance
 from .models import (
@@ -56,7 +56,7 @@ class OnCallShiftTable(tables.Table):
 
 
 class SecurityScanTable(tables.Table):
-    scanned_on = tables.DateColumn(verbose_name="检测日期", format="Y-m-d", linkify=_link)
+    scanned_on = DateColumn(verbose_name="检测日期", format="Y-m-d", linkify=_link)
     performed_by = PersonColumn(verbose_name="检测人")
     findings = tables.Column(verbose_name="发现（未整改）", empty_values=(), orderable=False)
 

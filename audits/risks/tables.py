@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from szmz_security.core.tables import PersonColumn
+from szmz_security.core.tables import DateColumn, PersonColumn
 
 from .models import Risk
 
@@ -17,7 +17,7 @@ class RiskTable(tables.Table):
     acceptance = tables.Column(verbose_name="风险接受", empty_values=(), orderable=False)
     likelihood = tables.Column(verbose_name="可能性")
     severity = tables.Column(verbose_name="严重程度")
-    next_review = tables.DateColumn(verbose_name="下次复核", format="Y-m-d")
+    next_review = DateColumn(verbose_name="下次复核", format="Y-m-d")
 
     class Meta:
         model = Risk

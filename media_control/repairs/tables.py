@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from szmz_security.core.tables import DateTimeColumn, RecordColumn
+from szmz_security.core.tables import DateColumn, DateTimeColumn, RecordColumn
 from szmz_security.org.models import display_name
 
 from .models import DestructionRequest, RepairRequest, Vendor
@@ -11,7 +11,7 @@ class VendorTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name="单位名称")
     designated = tables.Column(verbose_name="涉密定点单位")
     designation_number = tables.Column(verbose_name="资质编号")
-    designation_expires_on = tables.DateColumn(verbose_name="有效期至", format="Y-m-d")
+    designation_expires_on = DateColumn(verbose_name="有效期至", format="Y-m-d")
     contact = tables.Column(verbose_name="联系人")
     phone = tables.Column(verbose_name="电话")
 

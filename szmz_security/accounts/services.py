@@ -162,7 +162,10 @@ def record_password_change(user):
 
 
 def password_changed_at(user):
-    """When the current password was set: the last history row, else when the account was made."""
+    """When the current password was set: the last history row, else when the account was made
+    (annotated on the signed-in user by ``accounts/backends.py``, else one query)."""
+    if hasattr(user, "password_set_at"):
+        return user.password_set_at or user.date_joined
     latest = PasswordHistory.objects.filter(user=user).values_list("changed_at", flat=True).first()
     return latest or user.date_joined
 

@@ -1,5 +1,5 @@
 from szmz_security.obligations.models import Notification
-from szmz_security.org.models import Department
+from szmz_security.org.access import user_departments
 from szmz_security.org.roles import ROLES
 
 
@@ -13,10 +13,10 @@ def portal(request):
     # processors again, which would repeat these queries on every list page.
     cached = getattr(request, "_portal_context", None)
     if cached is None:
-        group_names = list(user.groups.values_list("name", flat=True))
+        group_names = [group.name for group in user.groups.all()]  # prefetched with the user
         cached = request._portal_context = {
             "unread_notifications": Notification.objects.unread_badge(user),
-            "my_departments": list(Department.objects.filter(group__name__in=group_names)),
+            "my_departments": user_departments(user),
             "my_roles": [role for role in ROLES if role.name in group_names],
         }
     return cached

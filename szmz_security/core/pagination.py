@@ -12,6 +12,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
 
 
 class EstimatedCountPaginator(Paginator):
@@ -36,6 +37,15 @@ class EstimatedCountPaginator(Paginator):
         self.estimated = True
         return max(counted, planned_rows(rows))
 
+    def page(self, number):
+        # Django cuts the last page at ``count``: an estimate below the real count would cut rows.
+        self.count  # noqa: B018 - decides whether the count is estimated
+        if not self.estimated:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
     def validate_number(self, number):
         # An estimate may fall short of the real count: a later page must still open (if empty).
         if not self.estimated:
@@ -58,3 +68,25 @@ def planned_rows(queryset):
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedCountPagination(PageNumberPagination):
+    """The API's page-number pagination with the list pages' paginator: ``count`` is exact up to
+    ``EstimatedCountPaginator.exact_up_to`` rows and the planner's estimate beyond (then
+    ``count_estimated`` is true), so a list endpoint never counts a whole large table."""
+
+    django_paginator_class = EstimatedCountPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        count, *rest = response.data.items()
+        response.data = dict([count, ("count_estimated", bool(self.page.paginator.estimated)), *rest])
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": "count 为数据库估算值（超过 10,000 条时）/ whether count is the planner's estimate",
+        }
+        return paginated

@@ -19,8 +19,11 @@ grantees of the record (guardian "view" rows: the reporter, the named people, a 
 保密办 shared it with) — not by the global viewers (局领导, 检查员) nor any administrator.
 """
 
+import functools
+
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from guardian.shortcuts import assign_perm, remove_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
@@ -32,6 +35,92 @@ READ_RESTRICTED_PERMISSION = "org.read_restricted_content"
 ACTIONS = ("view", "change", "delete")
 # What a reader without content access sees in place of a restricted record's content.
 REDACTED = "（知悉范围受限）"
+
+
+def may_hold_grants(user, model, action):
+    """Whether guardian rows may give ``user`` ``action`` on some record of ``model``. Exact for the
+    signed-in user of a request, whose grants are read once (``request_grants``); True, the safe
+    answer (the full rule is applied), for any other user object."""
+    if getattr(user, "request_grants", False) is False or model._meta.label not in _grant_tables():
+        return True
+    if user.request_grants is None:
+        user.request_grants = granted_permissions(user)
+    return (model._meta.app_label, f"{action}_{model._meta.model_name}") in user.request_grants
+
+
+def granted_permissions(user):
+    """(app label, codename) of every permission a guardian row grants the user or one of their
+    groups, on any department-scoped model: one query over every grant table, by its user or
+    group index."""
+    tables = _grant_tables()
+    if not tables:
+        return set()
+    group_ids = [group.pk for group in user.groups.all()] or [0]
+    branches = []
+    params = []
+    for user_table, group_table in tables.values():
+        branches.append(f'SELECT permission_id FROM "{user_table}" WHERE user_id = %s')  # nosec B608 # table names come from the models' metadata, values are parameters
+        branches.append(f'SELECT permission_id FROM "{group_table}" WHERE group_id = ANY(%s)')  # nosec B608 # as above
+        params += [user.pk, group_ids]
+    sql = (
+        "SELECT ct.app_label, p.codename FROM auth_permission p "
+        "JOIN django_content_type ct ON ct.id = p.content_type_id "
+        f"WHERE p.id IN ({' UNION '.join(branches)})"  # nosec B608 # built from the constant branches above
+    )
+    if connection.vendor == "sqlite":
+        # SQLite has no arrays: one placeholder per group id.
+        sql = sql.replace("= ANY(%s)", "IN ({})".format(", ".join(["%s"] * len(group_ids))))
+        params = [value for param in params for value in (param if isinstance(param, list) else [param])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return set(cursor.fetchall())
+
+
+@functools.cache
+def _grant_tables():
+    """Model label → its guardian direct-FK tables (user, group), from the models' metadata, for
+    every department-scoped model that has both (any other model always gets the full rule)."""
+    found = {}
+    for grant_model in apps.get_models():
+        for base, slot in ((UserObjectPermissionBase, 0), (GroupObjectPermissionBase, 1)):
+            if issubclass(grant_model, base):
+                field = grant_model._meta.get_field("content_object")
+                if isinstance(field, models.ForeignKey) and issubclass(
+                    field.related_model, DepartmentScopedModel
+                ):
+                    found.setdefault(field.related_model._meta.label, [None, None])[slot] = (
+                        grant_model._meta.db_table
+                    )
+    return {label: tuple(pair) for label, pair in found.items() if None not in pair}
+
+
+def _groups_loaded(user):
+    return "groups" in getattr(user, "_prefetched_objects_cache", {})
+
+
+def user_departments(user):
+    """The departments the user belongs to, in their order: from the groups prefetched with the
+    request's user (``accounts/backends.py``), else one query."""
+    if not _groups_loaded(user):
+        return list(Department.objects.filter(group__user=user))
+    found = [group.department for group in user.groups.all() if hasattr(group, "department")]
+    return sorted(found, key=lambda department: (department.sort_order, department.code))
+
+
+def user_department_ids(user):
+    """The user's department ids, for the access rule: constants when the groups were prefetched
+    with the request's user, else a subquery of the same SQL statement."""
+    if _groups_loaded(user):
+        return [department.pk for department in user_departments(user)]
+    return Department.objects.filter(group__user=user).values("pk")
+
+
+def user_group_ids(user):
+    """The ids of the user's groups (departments and roles), likewise: constants from the prefetched
+    list, else a subquery."""
+    if _groups_loaded(user):
+        return [group.pk for group in user.groups.all()]
+    return user.groups.values("pk")
 
 
 def global_permission(model, action):
@@ -47,8 +136,19 @@ class DepartmentScopedQuerySet(models.QuerySet):
         model = self.model
         if user.has_perm(global_permission(model, action)):
             return self
-
+        if not may_hold_grants(user, model, action):
+            # No guardian row gives this user the action on any record of the model: the rule is
+            # the own-department branch alone, a plain filter each index and later filter can use.
+            return self.filter(self.own_department_q(user, action))
         return self.filter(pk__in=self.visible_ids(user, action))
+
+    def own_department_q(self, user, action):
+        if action != "view" and not user.has_perm(MANAGE_DEPARTMENT_PERMISSION):
+            return models.Q(pk__in=[])
+        own = models.Q(department__in=user_department_ids(user))
+        if self.model.restricted_field:
+            own &= models.Q(**{self.model.restricted_field: False})
+        return own
 
     def visible_ids(self, user, action="view"):
         """The ids a user without the global permission may act on: one ``UNION ALL`` of the own
@@ -62,7 +162,7 @@ class DepartmentScopedQuerySet(models.QuerySet):
         model = self.model
         branches = self.grant_branches(user, action)
         if action == "view" or user.has_perm(MANAGE_DEPARTMENT_PERMISSION):
-            departments = Department.objects.filter(group__user=user).values("pk")
+            departments = user_department_ids(user)
             own = model._default_manager.filter(department__in=departments)
             if model.restricted_field:
                 own = own.filter(**{model.restricted_field: False})
@@ -80,7 +180,7 @@ class DepartmentScopedQuerySet(models.QuerySet):
         return [
             get_user_obj_perms_model(model).objects.filter(user=user, **grants).values("content_object_id"),
             get_group_obj_perms_model(model)
-            .objects.filter(group__in=user.groups.values("pk"), **grants)
+            .objects.filter(group__in=user_group_ids(user), **grants)
             .values("content_object_id"),
         ]
 
@@ -98,6 +198,8 @@ class DepartmentScopedQuerySet(models.QuerySet):
         field = self.model.restricted_field
         if not field or reads_all_content(user):
             return visible
+        if not may_hold_grants(user, self.model, "view"):
+            return visible.filter(**{field: False})
         return visible & (self.model._default_manager.filter(**{field: False}) | self.granted_to(user))
 
     def with_content_access(self, user):
@@ -107,7 +209,9 @@ class DepartmentScopedQuerySet(models.QuerySet):
             return self.none()
         if not field or reads_all_content(user):
             return self.annotate(content_visible=models.Value(True, output_field=models.BooleanField()))
-        readable = models.Q(**{field: False}) | models.Q(pk__in=self.granted_ids(user))
+        readable = models.Q(**{field: False})
+        if may_hold_grants(user, self.model, "view"):
+            readable |= models.Q(pk__in=self.granted_ids(user))
         return self.annotate(content_visible=models.ExpressionWrapper(readable, models.BooleanField()))
 
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from rest_framework.authtoken.models import Token
 
 from szmz_security.core.pagination import EstimatedCountPaginator
 from tests.factories import IncidentFactory
@@ -38,3 +39,32 @@ def test_a_list_over_the_limit_shows_an_estimate_on_postgresql(client, officer, 
     assert estimate >= 3
     # A page past the estimate still opens (empty) rather than jumping elsewhere.
     assert client.get("/incidents/?page=50").status_code == 200
+
+
+def api_list(client, user, path):
+    token, _ = Token.objects.get_or_create(user=user)
+    response = client.get(path, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_api_counts_exactly_within_the_limit(client, staff, department):
+    IncidentFactory.create_batch(3, department=department, restricted=False)
+    body = api_list(client, staff, "/api/incidents/")
+    assert body["count"] == 3
+    assert body["count_estimated"] is False
+    assert len(body["results"]) == 3
+
+
+def test_the_api_over_the_limit_gives_the_estimate_and_says_so_on_postgresql(
+    client, staff, department, monkeypatch
+):
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_up_to", 2)
+    IncidentFactory.create_batch(5, department=department, restricted=False)
+    body = api_list(client, staff, "/api/incidents/")
+    assert len(body["results"]) == 5  # the page itself is whole: only the count is estimated
+    if connection.vendor != "postgresql":
+        assert (body["count"], body["count_estimated"]) == (5, False)
+        return
+    assert body["count_estimated"] is True
+    assert body["count"] >= 3  # never below what was counted (the limit + 1)

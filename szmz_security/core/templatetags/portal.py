@@ -1,8 +1,11 @@
 import datetime
 
 from django import template
+from django.template.base import render_value_in_context
+from django.templatetags.l10n import localize, unlocalize
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from szmz_security.org.models import display_name
 
@@ -78,3 +81,21 @@ def query_transform(context, **kwargs):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def table_cells(context, row):
+    """A table row's ``<td>`` cells, as django-tables2's template writes them (each column's
+    ``td`` attributes; the cell localized, or not, as the column says; escaped), built here in one
+    call instead of five template lookups per cell: on a 25-row list, the loop was a third of the
+    page's time (issue #14)."""
+    cells = []
+    for column, cell in row.items():
+        if column.localize is not None:
+            cell = localize(cell) if column.localize else unlocalize(cell)
+        cells.append(
+            format_html(
+                "<td {}>{}</td>", column.attrs["td"].as_html(), render_value_in_context(cell, context)
+            )
+        )
+    return mark_safe("".join(cells))  # nosec B308 B703 # each cell was escaped by format_html above
