@@ -112,6 +112,9 @@ class Obligation(DepartmentScopedModel):
         ordering = ["due_at"]
         indexes = [
             models.Index(fields=["state", "due_at"], name="obligation_state_due"),
+            # A department member's dashboard (the access rule's own-department filter, then open
+            # and due): one range of this index instead of every row of the department.
+            models.Index(fields=["department", "state", "due_at"], name="obligation_dept_state_due"),
             # The sweep's query (state = open AND next_reminder_at <= now): with next_reminder_at
             # alone SQLite preferred obligation_state_due and read every open row each minute.
             models.Index(fields=["state", "next_reminder_at"], name="obligation_open_next_reminder"),
