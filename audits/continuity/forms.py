@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from szmz_security.core.forms import BootstrapFormMixin
 from szmz_security.core.validators import validate_happened
-
 from szmz_security.org.models import display_name
 
 from ..common import active_people, date_input
@@ -58,7 +57,9 @@ class EmergencyDrillForm(ScopedModelForm):
             .select_related("department")
             .order_by("title", "-pk")
         )
-        self.fields["participants"] = PeopleChoiceField(label="参演人员", queryset=active_people(), required=False)
+        self.fields["participants"] = PeopleChoiceField(
+            label="参演人员", queryset=active_people(), required=False
+        )
         self.fields["participants"].widget.attrs["class"] = "form-select"
 
 

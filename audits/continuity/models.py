@@ -53,7 +53,9 @@ class EmergencyPlan(DetailUrlMixin, DepartmentScopedModel):
         return {"draft": "secondary", "approved": "success", "retired": "dark"}.get(self.status, "secondary")
 
 
-EmergencyPlanUserObjectPermission, EmergencyPlanGroupObjectPermission = object_permission_models(EmergencyPlan)
+EmergencyPlanUserObjectPermission, EmergencyPlanGroupObjectPermission = object_permission_models(
+    EmergencyPlan
+)
 
 
 class EmergencyDrill(DetailUrlMixin, DepartmentScopedModel):
@@ -99,7 +101,9 @@ class EmergencyDrill(DetailUrlMixin, DepartmentScopedModel):
 
     @property
     def status_badge(self):
-        return {"planned": "info", "completed": "success", "cancelled": "secondary"}.get(self.status, "secondary")
+        return {"planned": "info", "completed": "success", "cancelled": "secondary"}.get(
+            self.status, "secondary"
+        )
 
 
 EmergencyDrillUserObjectPermission, EmergencyDrillGroupObjectPermission = object_permission_models(

@@ -36,7 +36,9 @@ def clean_plan(plan):
     if plan.supersedes_id is not None and plan.supersedes.department_id != plan.department_id:
         raise ValidationError({"supersedes": "只能替代本部门的预案。"})
     if plan.pk is not None and plan.status != EmergencyPlan.Status.DRAFT:
-        original = EmergencyPlan.objects.filter(pk=plan.pk).values("title", "version", "summary", "scope").first()
+        original = (
+            EmergencyPlan.objects.filter(pk=plan.pk).values("title", "version", "summary", "scope").first()
+        )
         if original and any(original[name] != getattr(plan, name) for name in original):
             raise ValidationError("已批准或已废止的预案不能修改内容，请登记新版本。")
 
@@ -54,7 +56,7 @@ def may_approve(user):
 
 
 @transaction.atomic
-def approve_plan(plan, *, by, on=None, note=""):
+def approve_plan(plan, *, by, approved_on=None, note=""):
     """批准: the draft becomes 已批准 with who and when; every older approved version of the same
     plan (same title and department, or the one it supersedes) becomes 已废止. The department then
     owes a drill this year."""
@@ -62,9 +64,9 @@ def approve_plan(plan, *, by, on=None, note=""):
         raise PermissionDenied("只有局领导可以批准应急预案。")
     plan = EmergencyPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != EmergencyPlan.Status.DRAFT:
-        raise ValidationError({"status": f"该预案状态为“{plan.get_status_display()}”，只有草稿可以批准。"})
+        raise ValidationError(f"该预案状态为“{plan.get_status_display()}”，只有草稿可以批准。")
     today = timezone.localdate()
-    on = on or today
+    on = approved_on or today
     if on > today:
         raise ValidationError({"approved_on": "批准日期不能晚于今天。"})
     older = Q(title=plan.title, department_id=plan.department_id)

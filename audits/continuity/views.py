@@ -6,7 +6,12 @@ from szmz_security.core.views import DetailFormsMixin, ObjectActionMixin, Object
 
 from ..governance.views import field_rows
 from . import filters, forms, services, tables
-from .api import EmergencyDrillSerializer, EmergencyDrillViewSet, EmergencyPlanSerializer, EmergencyPlanViewSet
+from .api import (
+    EmergencyDrillSerializer,
+    EmergencyDrillViewSet,
+    EmergencyPlanSerializer,
+    EmergencyPlanViewSet,
+)
 from .models import EmergencyDrill, EmergencyPlan
 
 PLANS = register_model(
@@ -65,7 +70,9 @@ class EmergencyPlanView(DetailFormsMixin, ObjectView):
             self.request.user
         )
         context["drills"] = list(
-            EmergencyDrill.objects.visible_to(self.request.user).filter(plan=plan).order_by("-planned_on", "-pk")
+            EmergencyDrill.objects.visible_to(self.request.user)
+            .filter(plan=plan)
+            .order_by("-planned_on", "-pk")
         )
         return context
 
