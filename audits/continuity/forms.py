@@ -36,7 +36,12 @@ class EmergencyPlanForm(ScopedModelForm):
 
 class EmergencyPlanApproveForm(BootstrapFormMixin, forms.Form):
     approved_on = forms.DateField(
-        label="批准日期", validators=[validate_happened], widget=date_input(), initial=timezone.localdate
+        label="批准日期",
+        required=False,
+        validators=[validate_happened],
+        widget=date_input(),
+        initial=timezone.localdate,
+        help_text="不填为今天",
     )
     note = forms.CharField(label="批准意见", required=False, max_length=300)
 
