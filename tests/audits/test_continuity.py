@@ -248,3 +248,64 @@ def test_another_department_sees_neither_plans_nor_drills(client, outsider, staf
     client.force_login(staff)
     assert client.get(plan.get_absolute_url()).status_code == 200
     assert client.get(drill.get_absolute_url()).status_code == 200
+
+
+def test_an_approved_plan_keeps_its_text_a_new_version_is_needed(client, officer, leader, department):
+    plan = EmergencyPlanFactory(department=department)
+    services.approve_plan(plan, by=leader)
+    client.force_login(officer)
+    data = {
+        "title": plan.title,
+        "version": plan.version,
+        "scope": plan.scope,
+        "summary": "偷偷改过的处置流程",
+        "department": department.pk,
+    }
+    response = client.post(reverse("audits:emergencyplan_edit", args=[plan.pk]), data)
+    assert response.status_code == 400
+    assert "请登记新版本" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.summary != "偷偷改过的处置流程"
+
+
+def test_api_plan_without_title_answers_400_naming_it(client, officer, department):
+    client.force_login(officer)
+    response = client.post(
+        reverse("api:emergencyplan-list"),
+        {"scope": "全部系统", "version": "2026版", "summary": "流程", "department": department.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "title" in response.json()
+    assert not EmergencyPlan.objects.exists()
+
+
+def test_a_drill_must_follow_a_plan_of_its_own_department(client, officer, department, other_department):
+    foreign_plan = EmergencyPlanFactory(department=other_department)
+    client.force_login(officer)
+    response = client.post(
+        reverse("audits:emergencydrill_add"),
+        {
+            "plan": foreign_plan.pk,
+            "planned_on": timezone.localdate(),
+            "scenario": "机房断电",
+            "department": department.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert "只能选择本部门的应急预案" in response.content.decode()
+    assert not EmergencyDrill.objects.exists()
+
+
+def test_cancelling_a_drill_needs_a_reason_and_is_in_its_history(client, officer, department):
+    drill = EmergencyDrillFactory(department=department)
+    client.force_login(officer)
+    url = reverse("audits:emergencydrill_cancel", args=[drill.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    assert "请说明取消原因" in response.content.decode()
+    assert client.post(url, {"reason": "与等保测评时间冲突，改期"}).status_code == 302
+    drill.refresh_from_db()
+    assert drill.status == EmergencyDrill.Status.CANCELLED
+    assert drill.history.first().history_change_reason == "取消：与等保测评时间冲突，改期"
+    assert drill.history.first().history_user == officer
