@@ -13,6 +13,9 @@ from django.utils import timezone
 from audits.continuity import services
 from audits.models import EmergencyDrill, EmergencyPlan
 from audits.tasks import ensure_drill_obligations
+from szmz_security.compliance import services as compliance
+from szmz_security.compliance.models import Clause
+from szmz_security.compliance.outcome import Status
 from szmz_security.obligations.models import Obligation
 from tests.audits.factories import EmergencyDrillFactory, EmergencyPlanFactory
 
@@ -309,3 +312,31 @@ def test_cancelling_a_drill_needs_a_reason_and_is_in_its_history(client, officer
     assert drill.status == EmergencyDrill.Status.CANCELLED
     assert drill.history.first().history_change_reason == "取消：与等保测评时间冲突，改期"
     assert drill.history.first().history_user == officer
+
+
+# --- compliance: the inspector's view ------------------------------------------------------------------
+
+
+def self_inspection_5(since):
+    evaluation = compliance.evaluate("self-inspection", since=since)
+    clause = Clause.objects.get(framework__code="self-inspection", code="5")
+    return evaluation.by_clause[clause.pk]
+
+
+def test_self_inspection_clause_5_is_met_by_the_approved_plan_and_the_drill_held(officer, leader, department):
+    since = datetime.datetime(2026, 1, 1, tzinfo=TZ)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=TZ), tick=False):
+        plan = EmergencyPlanFactory(department=department)
+        services.approve_plan(plan, by=leader)
+        drill = EmergencyDrillFactory(department=department, plan=plan)
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 10, 0, tzinfo=TZ), tick=False):
+        result = self_inspection_5(since)
+        assert result.status == Status.OVERDUE  # a year passed without the drill
+    with time_machine.travel(datetime.datetime(2026, 6, 10, 10, 0, tzinfo=TZ), tick=False):
+        services.record_drill_held(
+            drill, held_on=datetime.date(2026, 6, 9), findings="切换超时", improvements="修订脚本", by=officer
+        )
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 10, 0, tzinfo=TZ), tick=False):
+        result = self_inspection_5(since)
+        assert [item.status for item in result.items] == [Status.MET, Status.MET, Status.MET]
+        assert result.status == Status.MET
