@@ -25,6 +25,12 @@ class EmergencyPlanForm(ScopedModelForm):
         fields = ["title", "version", "scope", "summary", "supersedes", "next_review_on", "department"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
 
+    attachment_file = forms.FileField(
+        label="预案文本（附件）",
+        required=False,
+        help_text="PDF 或 Word 文件，按内容检查；修改时不选则保留原附件",
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         plans = EmergencyPlan.objects.visible_to(user).select_related("department").order_by("title", "-pk")

@@ -2,6 +2,9 @@
 ``services.py``: a plan is approved (and an older version retired) only by ``approve_plan``; a
 drill is recorded held only with its findings and improvements."""
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -11,6 +14,11 @@ from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_happened, validate_plausible_date
 from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
+
+
+def plan_attachment_path(instance, filename):
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"audits/emergency-plans/{uuid.uuid4().hex}{suffix}"
 
 
 class EmergencyPlan(DetailUrlMixin, DepartmentScopedModel):
@@ -25,6 +33,10 @@ class EmergencyPlan(DetailUrlMixin, DepartmentScopedModel):
     scope = models.CharField("适用范围（系统/事件）", max_length=300)
     version = models.CharField("版本", max_length=50, help_text="如：2026版")
     summary = models.TextField("主要内容", help_text="启动条件、应急组织、处置流程、系统恢复流程等")
+    attachment = models.FileField(
+        "预案文本（附件）", upload_to=plan_attachment_path, blank=True, editable=False
+    )
+    attachment_name = models.CharField("附件文件名", max_length=200, blank=True, editable=False)
     supersedes = optional_link("self", "替代的预案", on_delete=models.SET_NULL, related_name="superseded_by")
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True

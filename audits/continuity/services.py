@@ -8,6 +8,7 @@ Views, the API and the beat task call these; refusals are ``ValidationError`` na
 """
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from szmz_security.core.uploads import check_upload
 from szmz_security.obligations import services as obligations
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.models import Department
@@ -25,6 +27,7 @@ from .models import EmergencyDrill, EmergencyPlan
 DRILL_KIND = "audits.emergency_drill"
 DRILL_CLAUSE = "GB/T 22239-2019 8.1.10.13 应急预案管理；民政网络安全管理制度 应急预案与演练"
 APPROVE_PERMISSION = "audits.approve_emergencyplan"
+ATTACHMENT_SUFFIXES = {".pdf", ".docx", ".doc"}
 
 
 # --- plans ------------------------------------------------------------------------------------------
@@ -43,9 +46,34 @@ def clean_plan(plan):
             raise ValidationError("已批准或已废止的预案不能修改内容，请登记新版本。")
 
 
+def validate_attachment(uploaded):
+    """The plan's text as uploaded: PDF or Word, checked by content, within the size limit."""
+    if not uploaded:
+        return
+    limit = settings.AUDITS_REPORT_MAX_MB * 1024 * 1024
+    if uploaded.size == 0:
+        raise ValidationError({"attachment": "文件为空。"})
+    if uploaded.size > limit:
+        raise ValidationError(
+            {
+                "attachment": f"文件过大（{uploaded.size / 1024 / 1024:.1f} MB），上限 {settings.AUDITS_REPORT_MAX_MB} MB。"
+            }
+        )
+    try:
+        check_upload(uploaded, ATTACHMENT_SUFFIXES)
+    except ValidationError as error:
+        raise ValidationError({"attachment": error.messages}) from None
+
+
 @transaction.atomic
-def save_plan(plan):
+def save_plan(plan, uploaded=None):
     clean_plan(plan)
+    if uploaded:
+        if plan.pk is not None and plan.status != EmergencyPlan.Status.DRAFT:
+            raise ValidationError({"attachment": "已批准或已废止的预案不能更换附件，请登记新版本。"})
+        validate_attachment(uploaded)
+        plan.attachment = uploaded
+        plan.attachment_name = Path(uploaded.name).name[:200]
     plan._change_reason = "登记应急预案" if plan.pk is None else "修改"
     plan.save()
     return plan

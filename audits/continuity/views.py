@@ -1,9 +1,23 @@
 """Emergency plans (应急预案) and drills (应急演练): declared once; the approve, record-held and
 cancel actions are hand-written views calling the services, like the API's actions."""
 
-from szmz_security.core.registry import register_model, register_model_view
-from szmz_security.core.views import DetailFormsMixin, ObjectActionMixin, ObjectEditView, ObjectView
+from pathlib import Path
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from szmz_security.auditlog.models import AuditEvent
+from szmz_security.auditlog.services import record
+from szmz_security.core.registry import register_model, register_model_view
+from szmz_security.core.views import (
+    DetailFormsMixin,
+    ObjectActionMixin,
+    ObjectEditView,
+    ObjectView,
+    visible_object_or_404,
+)
+
+from ..common import stored_file
 from ..governance.views import field_rows
 from . import filters, forms, services, tables
 from .api import (
@@ -48,9 +62,24 @@ DRILLS = register_model(
 class EmergencyPlanEditView(ObjectEditView):
     model = EmergencyPlan
     form_class = forms.EmergencyPlanForm
+    field_map = {"attachment": "attachment_file"}
 
     def save_form(self, form):
-        return services.save_plan(form.save(commit=False))
+        return services.save_plan(form.save(commit=False), uploaded=form.cleaned_data.get("attachment_file"))
+
+
+@register_model_view(EmergencyPlan, "attachment")
+@login_required
+def emergency_plan_attachment(request, pk):
+    """The plan's text as uploaded, for those who see the plan (a download, in the audit log)."""
+    plan = visible_object_or_404(EmergencyPlan, request.user, pk)
+    if not plan.attachment:
+        raise Http404("未上传预案文本。")
+    record(AuditEvent.Kind.EXPORT, request=request, obj=plan, document="emergency_plan")
+    return stored_file(
+        plan.attachment,
+        plan.attachment_name or f"emergency-plan-{plan.pk}{Path(plan.attachment.name).suffix}",
+    )
 
 
 @register_model_view(EmergencyPlan, "detail")
@@ -65,7 +94,7 @@ class EmergencyPlanView(DetailFormsMixin, ObjectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.object
-        context["field_rows"] = field_rows(plan)
+        context["field_rows"] = field_rows(plan, exclude=("id", "attachment"))
         context["may_approve"] = plan.status == EmergencyPlan.Status.DRAFT and services.may_approve(
             self.request.user
         )

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -340,3 +341,44 @@ def test_self_inspection_clause_5_is_met_by_the_approved_plan_and_the_drill_held
         result = self_inspection_5(since)
         assert [item.status for item in result.items] == [Status.MET, Status.MET, Status.MET]
         assert result.status == Status.MET
+
+
+# --- the plan's text (attachment, checked by content) --------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def plan_data(department, **extra):
+    return {
+        "title": "网络安全事件应急预案",
+        "version": "2026版",
+        "scope": "政务外网",
+        "summary": "处置流程",
+        "department": department.pk,
+        **extra,
+    }
+
+
+def test_a_plan_text_disguised_as_pdf_is_refused_next_to_the_field(client, officer, department):
+    client.force_login(officer)
+    fake = SimpleUploadedFile("预案.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
+    response = client.post(reverse("audits:emergencyplan_add"), plan_data(department, attachment_file=fake))
+    assert response.status_code == 400
+    assert 'data-field="attachment_file"' in response.content.decode()
+    assert not EmergencyPlan.objects.exists()
+
+
+def test_the_plan_text_downloads_for_its_department_only(client, officer, staff, outsider, department):
+    client.force_login(officer)
+    pdf = SimpleUploadedFile("网络安全事件应急预案.pdf", PDF, content_type="application/pdf")
+    response = client.post(reverse("audits:emergencyplan_add"), plan_data(department, attachment_file=pdf))
+    assert response.status_code == 302
+    plan = EmergencyPlan.objects.get()
+    assert plan.attachment_name == "网络安全事件应急预案.pdf"
+    url = reverse("audits:emergencyplan_attachment", args=[plan.pk])
+    client.force_login(staff)
+    download = client.get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
