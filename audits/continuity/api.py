@@ -1,4 +1,4 @@
-"""/api/audits/emergency-plans/ and /api/audits/emergency-drills/: the same access rule and the
+"""/api/emergency-plans/ and /api/emergency-drills/: the same access rule and the
 same services as the screens (approve and record-held are actions)."""
 
 from django.contrib.auth import get_user_model

@@ -1,6 +1,7 @@
 """The access contract (tests/access.py) on emergency plans and drills: pages at
-/audits/emergency-plans/ and /audits/emergency-drills/, API /api/audits/… (no need-to-know
-marking: the restricted-record tests are skipped, per-object grants checked on a plain record)."""
+/audits/emergency-plans/ and /audits/emergency-drills/, API /api/emergency-plans/ and
+/api/emergency-drills/ (no need-to-know marking: the restricted-record tests are skipped,
+per-object grants checked on a plain record)."""
 
 from audits.models import EmergencyDrill, EmergencyPlan
 from tests.access import AccessContract
