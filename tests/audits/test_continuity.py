@@ -382,3 +382,23 @@ def test_the_plan_text_downloads_for_its_department_only(client, officer, staff,
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_the_drill_obligations_run_hourly_from_beat(settings):
+    entries = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "audits.ensure_drill_obligations"
+    ]
+    assert len(entries) == 1 and entries[0]["schedule"] <= 24 * 3600
+
+
+def test_inspectors_and_department_heads_see_but_do_not_approve(client, inspector, head, department):
+    plan = EmergencyPlanFactory(department=department)
+    for user in (inspector, head):
+        client.force_login(user)
+        assert client.get(plan.get_absolute_url()).status_code == 200
+        url = reverse("api:emergencyplan-approve", args=[plan.pk])
+        assert client.post(url, {}, content_type="application/json").status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == EmergencyPlan.Status.DRAFT
