@@ -8,6 +8,8 @@ import datetime
 from django.utils import timezone
 
 from .common import end_of_day
+from .continuity import services as continuity
+from .continuity.models import EmergencyDrill, EmergencyPlan
 from .governance import services as governance
 from .models import (
     GoLiveAssessment,
@@ -125,6 +127,7 @@ def seed(departments, users):
             by=officer,
         )
     seed_governance(departments, users)
+    seed_continuity(departments, users)
     return review
 
 
@@ -216,3 +219,48 @@ def seed_governance(departments, users):
             "department": xxzx,
         },
     )
+
+
+def seed_continuity(departments, users):
+    """An approved emergency plan of the information centre (with its yearly drill obligation),
+    a held drill and a planned one (idempotent)."""
+    xxzx = departments["XXZX"]
+    today = timezone.localdate()
+    plan, created = EmergencyPlan.objects.get_or_create(
+        title="网络安全事件应急预案（演示）",
+        department=xxzx,
+        defaults={
+            "scope": "政务外网、门户网站、民政业务系统",
+            "version": f"{today.year}版",
+            "summary": "启动条件、应急组织、事件报告、处置流程、系统恢复流程、事后总结与培训。",
+            "next_review_on": today + datetime.timedelta(days=300),
+        },
+    )
+    if created:
+        plan._change_reason = "演示数据"
+        continuity.approve_plan(plan, by=users["leader"])
+    if not EmergencyDrill.objects.filter(plan=plan).exists():
+        held = EmergencyDrill(
+            plan=plan,
+            department=xxzx,
+            planned_on=today - datetime.timedelta(days=30),
+            scenario="门户网站遭篡改，启动应急预案：断网、取证、恢复备份、上报。",
+            participant_text="信息中心全体、外包运维 2 人",
+        )
+        continuity.save_drill(held, [users["officer"], users["officer2"]])
+        continuity.record_drill_held(
+            held,
+            held_on=today - datetime.timedelta(days=30),
+            findings="备份恢复耗时 90 分钟，超过预案要求的 60 分钟。",
+            improvements="增加增量备份，恢复脚本每季度演练一次。",
+            by=users["officer"],
+        )
+        continuity.save_drill(
+            EmergencyDrill(
+                plan=plan,
+                department=xxzx,
+                planned_on=today + datetime.timedelta(days=60),
+                scenario="核心数据库故障，切换备用服务器。",
+            ),
+            [users["officer"]],
+        )

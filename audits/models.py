@@ -3,6 +3,7 @@ imported here so that Django's registry and ``from audits.models import X`` find
 label and the tables are unchanged."""
 
 from .assessments.models import ExternalAssessment, report_path  # noqa: F401
+from .continuity.models import EmergencyDrill, EmergencyPlan  # noqa: F401
 from .governance.models import (  # noqa: F401
     AccountReview,
     Attendance,

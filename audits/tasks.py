@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .continuity import services as continuity
 from .reviews import services
 
 
@@ -9,3 +10,10 @@ def ensure_quarterly_review():
     this year's external-assessment obligation, and this year's account review (7 §2)."""
     review = services.ensure_quarterly_review()
     return review.pk if review else None
+
+
+@shared_task(name="audits.ensure_drill_obligations")
+def ensure_drill_obligations():
+    """Hourly (idempotent): this year's drill obligation of every department owning an approved
+    emergency plan; returns how many departments owe one."""
+    return continuity.ensure_drill_obligations()

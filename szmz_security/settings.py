@@ -282,6 +282,9 @@ CELERY_BEAT_SCHEDULE = {
     # Idempotent, hourly: this quarter's internal risk review with its checklist and obligation
     # (4 §3), and this year's external assessment obligation (4 §4).
     "audits-quarterly-review": {"task": "audits.ensure_quarterly_review", "schedule": 3600.0},
+    # Idempotent, hourly: this year's emergency-drill obligation of every department owning an
+    # approved emergency plan (应急预案/应急演练).
+    "audits-drill-obligations": {"task": "audits.ensure_drill_obligations", "schedule": 3600.0},
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
@@ -350,6 +353,8 @@ AUDITS_LOG_VERIFY_DAYS = env.int("AUDITS_LOG_VERIFY_DAYS", default=90)
 AUDITS_ACCOUNT_REVIEW_DAYS = env.int("AUDITS_ACCOUNT_REVIEW_DAYS", default=5)
 # The yearly account review (7 §2) is due on this day of each year (MM-DD, local).
 AUDITS_ACCOUNT_REVIEW_YEARLY_DUE = env.str("AUDITS_ACCOUNT_REVIEW_YEARLY_DUE", default="12-31")
+# A department owning an approved emergency plan holds a drill by this day of each year (MM-DD).
+AUDITS_DRILL_DUE = env.str("AUDITS_DRILL_DUE", default="12-31")
 
 # --- Compliance (DESIGN.md §6) ----------------------------------------------------------------
 # How far back a compliance evaluation looks by default (days).

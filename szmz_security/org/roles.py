@@ -89,7 +89,8 @@ LEADERSHIP = Role(
     "局领导",
     "审定重大发布，接收逾期升级通知；可查看全局记录。",
     tuple(f"{app}.view_*" for app in DOMAIN_APPS)
-    + ("obligations.view_obligation", "publishing.approve_*", "compliance.view_*"),
+    + ("obligations.view_obligation", "publishing.approve_*", "compliance.view_*")
+    + ("audits.approve_emergencyplan",),
     requires_second_factor=True,
 )
 SECRECY_OFFICE = Role(

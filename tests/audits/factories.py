@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from audits.models import ExternalAssessment, Project, QuarterlyReview, Risk
+from audits.models import EmergencyDrill, EmergencyPlan, ExternalAssessment, Project, QuarterlyReview, Risk
 from tests.factories import DepartmentFactory, UserFactory
 
 
@@ -49,3 +49,24 @@ class RiskFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     likelihood = 2
     severity = 2
+
+
+class EmergencyPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmergencyPlan
+
+    title = factory.Sequence(lambda n: f"网络安全事件应急预案{n}")
+    scope = "政务外网、民政业务系统"
+    version = "2026版"
+    summary = "启动条件、应急组织、处置流程、系统恢复流程。"
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class EmergencyDrillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmergencyDrill
+
+    department = factory.SubFactory(DepartmentFactory)
+    plan = factory.SubFactory(EmergencyPlanFactory, department=factory.SelfAttribute("..department"))
+    planned_on = factory.LazyFunction(timezone.localdate)
+    scenario = factory.Sequence(lambda n: f"场景{n}：核心业务系统数据库故障，切换到备用服务器。")
