@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .outsourcing import services as outsourcing
 from .reviews import services
 
 
@@ -9,3 +10,9 @@ def ensure_quarterly_review():
     this year's external-assessment obligation, and this year's account review (7 §2)."""
     review = services.ensure_quarterly_review()
     return review.pk if review else None
+
+
+@shared_task(name="audits.ensure_outsourcing_reviews")
+def ensure_outsourcing_reviews():
+    """Hourly (idempotent): this year's review obligation of every active outsourcing contract."""
+    return len(outsourcing.ensure_yearly_reviews())

@@ -282,6 +282,7 @@ CELERY_BEAT_SCHEDULE = {
     # Idempotent, hourly: this quarter's internal risk review with its checklist and obligation
     # (4 §3), and this year's external assessment obligation (4 §4).
     "audits-quarterly-review": {"task": "audits.ensure_quarterly_review", "schedule": 3600.0},
+    "audits-outsourcing-reviews": {"task": "audits.ensure_outsourcing_reviews", "schedule": 3600.0},
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
