@@ -30,6 +30,9 @@ class EndSerializer(serializers.Serializer):
 
 
 class ServiceContractViewSet(DepartmentScopedViewSet):
+    # Create and the actions only: a record is corrected on its page (with its history), never
+    # overwritten or deleted through the API.
+    http_method_names = ["get", "post", "head", "options"]
     model = ServiceContract
     serializer_class = ServiceContractSerializer
     filterset_fields = ["department", "status", "scope"]
@@ -113,6 +116,9 @@ class OutsourcingReviewSerializer(DepartmentScopedSerializer):
 
 
 class VendorStaffAccessViewSet(DepartmentScopedViewSet):
+    # Create and the actions only: a record is corrected on its page (with its history), never
+    # overwritten or deleted through the API.
+    http_method_names = ["get", "post", "head", "options"]
     model = VendorStaffAccess
     serializer_class = VendorStaffAccessSerializer
     filterset_fields = ["contract"]
@@ -126,6 +132,9 @@ class VendorStaffAccessViewSet(DepartmentScopedViewSet):
 
 
 class OutsourcingReviewViewSet(DepartmentScopedViewSet):
+    # Create and the actions only: a record is corrected on its page (with its history), never
+    # overwritten or deleted through the API.
+    http_method_names = ["get", "post", "head", "options"]
     model = OutsourcingReview
     serializer_class = OutsourcingReviewSerializer
     filterset_fields = ["contract"]

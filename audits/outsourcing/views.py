@@ -27,7 +27,7 @@ register_model(
 register_model(
     VendorStaffAccess,
     path="vendor-staff",
-    related=("department", "contract"),
+    related=("department", "contract__vendor"),
     table=tables.VendorStaffAccessTable,
     filterset=filters.VendorStaffAccessFilterSet,
     form=forms.VendorStaffAccessForm,
@@ -39,7 +39,7 @@ register_model(
 register_model(
     OutsourcingReview,
     path="outsourcing-reviews",
-    related=("department", "contract", "reviewer__profile"),
+    related=("department", "contract__vendor", "reviewer__profile"),
     table=tables.OutsourcingReviewTable,
     filterset=filters.OutsourcingReviewFilterSet,
     form=forms.OutsourcingReviewForm,
