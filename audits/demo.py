@@ -7,6 +7,8 @@ import datetime
 
 from django.utils import timezone
 
+from media_control.models import Vendor
+
 from .common import end_of_day
 from .continuity import services as continuity
 from .continuity.models import EmergencyDrill, EmergencyPlan
@@ -24,6 +26,8 @@ from .models import (
     SecurityScan,
     TrainingSession,
 )
+from .outsourcing import services as outsourcing
+from .outsourcing.models import ServiceContract, VendorStaffAccess
 from .projects import services as projects
 from .reviews import services as reviews
 from .risks import services as risks
@@ -127,6 +131,7 @@ def seed(departments, users):
             by=officer,
         )
     seed_governance(departments, users)
+    seed_outsourcing(departments, users)
     seed_continuity(departments, users)
     return review
 
@@ -263,4 +268,47 @@ def seed_continuity(departments, users):
                 scenario="核心数据库故障，切换备用服务器。",
             ),
             [users["officer"]],
+        )
+
+
+def seed_outsourcing(departments, users):
+    """外包服务: an active operations contract with its security agreement and two vendor staff,
+    one of whom has already left (access revoked)."""
+    xxzx = departments["XXZX"]
+    today = timezone.localdate()
+    vendor, _ = Vendor.objects.get_or_create(
+        name="深圳市某信息技术服务有限公司（演示）",
+        defaults={"services": "运维、安全服务", "contact": "陈经理"},
+    )
+    contract, _ = ServiceContract.objects.get_or_create(
+        title="民政业务系统运维服务合同（演示）",
+        defaults={
+            "vendor": vendor,
+            "scope": ServiceContract.Scope.OPERATIONS,
+            "systems": "民政业务系统、中心机房服务器",
+            "starts_on": today - datetime.timedelta(days=90),
+            "ends_on": today + datetime.timedelta(days=275),
+            "agreement_signed_on": today - datetime.timedelta(days=91),
+            "contact": "陈经理",
+            "department": xxzx,
+        },
+    )
+    if contract.status == ServiceContract.Status.DRAFT:
+        outsourcing.activate(contract, by=users["officer"])
+    for name, identifier, revoked in (
+        ("刘工", "440301198805120031", None),
+        ("黄工", "440301199210230047", 30),
+    ):
+        VendorStaffAccess.objects.get_or_create(
+            contract=contract,
+            name=name,
+            defaults={
+                "identifier": identifier,
+                "role": "驻场运维工程师",
+                "access_scope": "民政业务系统运维账号；中心机房（陪同）",
+                "access_granted_on": today - datetime.timedelta(days=85),
+                "access_revoked_on": today - datetime.timedelta(days=revoked) if revoked else None,
+                "commitment_signed_on": today - datetime.timedelta(days=86),
+                "department": xxzx,
+            },
         )

@@ -17,6 +17,7 @@ from .governance.models import (  # noqa: F401
     SecurityScan,
     TrainingSession,
 )
+from .outsourcing.models import OutsourcingReview, ServiceContract, VendorStaffAccess  # noqa: F401
 from .projects.models import GoLiveAssessment, Project, RiskEstimate  # noqa: F401
 from .reviews.models import Circulation, Finding, QuarterlyReview, ReviewItem  # noqa: F401
 from .risks.models import Risk  # noqa: F401

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .continuity import services as continuity
+from .outsourcing import services as outsourcing
 from .reviews import services
 
 
@@ -17,3 +18,9 @@ def ensure_drill_obligations():
     """Hourly (idempotent): this year's drill obligation of every department owning an approved
     emergency plan; returns how many departments owe one."""
     return continuity.ensure_drill_obligations()
+
+
+@shared_task(name="audits.ensure_outsourcing_reviews")
+def ensure_outsourcing_reviews():
+    """Hourly (idempotent): this year's review obligation of every active outsourcing contract."""
+    return len(outsourcing.ensure_yearly_reviews())

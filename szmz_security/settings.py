@@ -285,6 +285,7 @@ CELERY_BEAT_SCHEDULE = {
     # Idempotent, hourly: this year's emergency-drill obligation of every department owning an
     # approved emergency plan (应急预案/应急演练).
     "audits-drill-obligations": {"task": "audits.ensure_drill_obligations", "schedule": 3600.0},
+    "audits-outsourcing-reviews": {"task": "audits.ensure_outsourcing_reviews", "schedule": 3600.0},
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------

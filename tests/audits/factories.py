@@ -5,8 +5,19 @@ import datetime
 import factory
 from django.utils import timezone
 
-from audits.models import EmergencyDrill, EmergencyPlan, ExternalAssessment, Project, QuarterlyReview, Risk
+from audits.models import (
+    EmergencyDrill,
+    EmergencyPlan,
+    ExternalAssessment,
+    OutsourcingReview,
+    Project,
+    QuarterlyReview,
+    Risk,
+    ServiceContract,
+    VendorStaffAccess,
+)
 from tests.factories import DepartmentFactory, UserFactory
+from tests.media_control.factories import VendorFactory
 
 
 class QuarterlyReviewFactory(factory.django.DjangoModelFactory):
@@ -70,3 +81,45 @@ class EmergencyDrillFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(EmergencyPlanFactory, department=factory.SelfAttribute("..department"))
     planned_on = factory.LazyFunction(timezone.localdate)
     scenario = factory.Sequence(lambda n: f"场景{n}：核心业务系统数据库故障，切换到备用服务器。")
+
+
+class ServiceContractFactory(factory.django.DjangoModelFactory):
+    """A draft contract with its security agreement signed (ready to activate)."""
+
+    class Meta:
+        model = ServiceContract
+
+    vendor = factory.SubFactory(VendorFactory)
+    title = factory.Sequence(lambda n: f"运维服务合同{n}")
+    scope = ServiceContract.Scope.OPERATIONS
+    systems = "民政业务系统、中心机房"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=335))
+    agreement_signed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=31))
+    contact = "李经理"
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class VendorStaffAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VendorStaffAccess
+
+    department = factory.SubFactory(DepartmentFactory)
+    contract = factory.SubFactory(ServiceContractFactory, department=factory.SelfAttribute("..department"))
+    name = factory.Sequence(lambda n: f"外包人员{n}")
+    identifier = factory.Sequence(lambda n: f"44030119900101{n:04d}")
+    role = "运维工程师"
+    access_scope = "民政业务系统运维账号；中心机房"
+    access_granted_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
+    commitment_signed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=21))
+
+
+class OutsourcingReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutsourcingReview
+
+    department = factory.SubFactory(DepartmentFactory)
+    contract = factory.SubFactory(ServiceContractFactory, department=factory.SelfAttribute("..department"))
+    reviewed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    reviewer = factory.SubFactory(UserFactory)
+    conclusion = "服务商履约正常，人员权限与合同一致。"
