@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from szmz_security.compliance.evidence import Status
+from szmz_security.compliance.models import Framework
 from szmz_security.compliance.services import evaluate, evaluation_instant
 from szmz_security.jobs import services as jobs
 from szmz_security.obligations import services as obligations
@@ -326,8 +327,6 @@ def ensure_self_inspection_obligation(year=None, department=None):
 
 
 def self_inspection_frameworks(include_bureau=False):
-    from szmz_security.compliance.models import Framework
-
     codes = [SELF_INSPECTION_FRAMEWORK]
     if include_bureau:
         bureau = Framework.objects.filter(active=True).order_by("sort_order", "code")

@@ -17,6 +17,7 @@ from audits.reviews import services
 from audits.tasks import ensure_self_inspection_obligation
 from szmz_security.compliance.evidence import Status
 from szmz_security.compliance.models import Clause
+from szmz_security.compliance.services import evaluate
 from szmz_security.jobs import services as jobs
 from szmz_security.jobs.models import Job
 from szmz_security.obligations.models import Obligation
@@ -81,8 +82,6 @@ def test_the_beat_creates_the_yearly_obligation_once(officer, settings):
 
 
 def test_items_are_prefilled_from_the_compliance_evaluation(inspection):
-    from szmz_security.compliance.services import evaluate
-
     evaluation = evaluate("self-inspection", as_of=at(2027, 3, 1, 9, 0))
     for item in inspection.items.select_related("clause"):
         expected = evaluation.by_clause[item.clause_id]
