@@ -76,6 +76,14 @@ def seed(departments, users):
         if not review.circulations.exists():
             reviews.circulate(review, [departments["YLFW"]], by=officer)
 
+    # This year's self-inspection (年度自查), opened and partly answered (idempotent: opened once a year).
+    inspection, created = reviews.open_self_inspection(by=officer) if review is not None else (None, False)
+    if created:
+        for item in inspection.items.order_by("sort_order")[:2]:
+            reviews.assess_item(
+                item, result=ReviewItem.Result.COMPLIANT, note="已核查相关记录（演示）。", by=officer
+            )
+
     # A project at the go-live gate.
     project = Project.objects.filter(name=PROJECT_NAME).first()
     if project is None:

@@ -286,6 +286,7 @@ CELERY_BEAT_SCHEDULE = {
     # approved emergency plan (应急预案/应急演练).
     "audits-drill-obligations": {"task": "audits.ensure_drill_obligations", "schedule": 3600.0},
     "audits-outsourcing-reviews": {"task": "audits.ensure_outsourcing_reviews", "schedule": 3600.0},
+    "audits-self-inspection": {"task": "audits.ensure_self_inspection_obligation", "schedule": 3600.0},
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
@@ -341,6 +342,8 @@ AUDITS_REVIEW_DEPARTMENT = env.str("AUDITS_REVIEW_DEPARTMENT", default="XXZX")
 AUDITS_RISK_CUTOFFS = env.json("AUDITS_RISK_CUTOFFS", default={"major": 15, "significant": 10, "general": 5})
 # The yearly external assessment (4 §4, 等级测评) is due on this day of each year (MM-DD, local).
 AUDITS_EXTERNAL_DUE = env.str("AUDITS_EXTERNAL_DUE", default="12-31")
+# The yearly self-inspection (年度自查, 信息安全管理制度检查内容) is signed off by this day (MM-DD, local).
+AUDITS_SELF_INSPECTION_DUE = env.str("AUDITS_SELF_INSPECTION_DUE", default="12-15")
 # Days a project has for its risk estimate (立项前) or go-live assessment once the gate opens.
 AUDITS_GATE_DAYS = env.int("AUDITS_GATE_DAYS", default=30)
 # Assessment reports: PDF only, at most this many MB.

@@ -4,6 +4,7 @@ from .models import QuarterlyReview
 
 
 class QuarterlyReviewFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label="类型", choices=QuarterlyReview.Kind.choices)
     year = django_filters.NumberFilter(label="年度")
     signed = django_filters.BooleanFilter(
         label="已签发", field_name="signed_off_at", lookup_expr="isnull", exclude=True
@@ -11,4 +12,4 @@ class QuarterlyReviewFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = QuarterlyReview
-        fields = ["year", "signed"]
+        fields = ["kind", "year", "signed"]

@@ -19,9 +19,22 @@ class ReviewItemForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="部分符合、不符合须说明依据（检查了什么、发现什么）。",
     )
+    rectification = forms.CharField(
+        label="整改措施",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1}),
+        help_text="自查结果为“不符合”时须填写，登记为整改问题并提醒责任人。",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, self_inspection=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if self_inspection:
+            # 自查: 符合 / 不符合 / 不适用 (no 部分符合).
+            self.fields["result"].choices = [
+                choice for choice in ReviewItem.Result.choices if choice[0] != ReviewItem.Result.PARTIAL
+            ]
+        else:
+            del self.fields["rectification"]
         # Radio buttons, not a text box: BootstrapFormMixin's form-control does not suit them.
         self.fields["result"].widget.attrs["class"] = "form-check-input"
 
@@ -56,3 +69,15 @@ class CirculateForm(BootstrapFormMixin, forms.Form):
 
 class SignOffForm(BootstrapFormMixin, forms.Form):
     summary = forms.CharField(label="评估结论", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AcceptEvidenceForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label="说明", required=False, max_length=2000)
+
+
+class OpenSelfInspectionForm(BootstrapFormMixin, forms.Form):
+    include_bureau = forms.BooleanField(
+        label="同时自查本局制度的全部条款",
+        required=False,
+        help_text="除《信息安全管理制度检查内容》外，逐条自查市民政局自己的各项制度。",
+    )

@@ -1,6 +1,7 @@
 """The quarterly internal review (4 §3): the review, its checklist items, circulation (通报) and the
 findings of reviews and external assessments. Rules live in ``services.py``."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -9,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from szmz_security.compliance.evidence import STATUS_BADGES, STATUS_LABELS, Status
 from szmz_security.core.models import DetailUrlMixin, optional_link, user_field
 from szmz_security.core.validators import validate_year
+from szmz_security.jobs.models import Job
 from szmz_security.obligations.models import Obligation
 from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.models import Department
@@ -17,17 +19,32 @@ from szmz_security.org.permissions import object_permission_models
 
 class QuarterlyReview(DetailUrlMixin, DepartmentScopedModel):
     """One quarter's internal risk review: a checklist over the bureau's regulation, findings,
-    circulation (通报) to departments and a sign-off. Owned by the information centre."""
+    circulation (通报) to departments and a sign-off. Owned by the information centre.
 
+    The yearly self-inspection (年度自查, ``kind = self_inspection``) is the same record: a checklist
+    of clauses answered from evidence or attested, findings, a sign-off meeting an obligation; it has
+    no quarter, and its signed-off PDF is built by the worker (``pdf_file``, ``jobs``)."""
+
+    class Kind(models.TextChoices):
+        QUARTERLY = "quarterly", "季度风险评估"
+        SELF_INSPECTION = "self_inspection", "年度自查"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.QUARTERLY)
     year = models.PositiveSmallIntegerField("年度", validators=[validate_year])
     quarter = models.PositiveSmallIntegerField(
-        "季度", validators=[MinValueValidator(1), MaxValueValidator(4)]
+        "季度", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
+    frameworks = models.CharField("自查范围（框架代码）", max_length=500, blank=True)
+    pdf_file = models.FileField("自查报告", upload_to="audits/self-inspections/%Y/", blank=True)
+    pdf_generated_at = models.DateTimeField("报告生成时间", null=True, blank=True)
     obligation = optional_link(Obligation, "对应义务", related_name="quarterly_review", one_to_one=True)
     summary = models.TextField("评估结论", blank=True)
     signed_off_at = models.DateTimeField("签发时间", null=True, blank=True)
     signed_off_by = user_field("签发人", null=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    # The self-inspection PDF's build (progress, heartbeat; DESIGN.md §9).
+    jobs = GenericRelation(Job, content_type_field="subject_type", object_id_field="subject_id")
 
     restricted_field = None
     history = HistoricalRecords()
@@ -37,11 +54,36 @@ class QuarterlyReview(DetailUrlMixin, DepartmentScopedModel):
         verbose_name_plural = "季度风险评估"
         ordering = ["-year", "-quarter"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "quarter"], name="quarterly_review_once_per_quarter")
+            models.UniqueConstraint(
+                fields=["year", "quarter"],
+                condition=models.Q(kind="quarterly"),
+                name="quarterly_review_once_per_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(kind="self_inspection"),
+                name="self_inspection_once_per_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="self_inspection") | models.Q(quarter__isnull=False),
+                name="quarterly_review_has_quarter",
+            ),
         ]
 
     def __str__(self):
+        if self.is_self_inspection:
+            return f"{self.year}年度信息安全自查"
         return f"{self.year}年第{self.quarter}季度信息安全风险内部评估"
+
+    @property
+    def is_self_inspection(self):
+        return self.kind == self.Kind.SELF_INSPECTION
+
+    @property
+    def job(self):
+        """The latest PDF build of a self-inspection (prefetch ``jobs`` for lists)."""
+        jobs = sorted(self.jobs.all(), key=lambda job: job.pk)
+        return jobs[-1] if jobs else None
 
     @property
     def signed_off(self):

@@ -29,8 +29,41 @@ def _table(header, rows, widths, s):
     return table
 
 
-def review_pdf_bytes(review, user=None):
-    items = list(review.items.select_related("clause__chapter", "assessed_by__profile"))
+def _item_rows(items):
+    return [
+        (
+            item.clause.display_code,
+            item.clause.title,
+            item.hint_label,
+            item.get_result_display() or "未评估",
+            item.note or "",
+        )
+        for item in items
+    ]
+
+
+ITEM_HEADER = ["条款", "要点", "系统判定", "评估结果", "证据说明"]
+ITEM_WIDTHS = [26 * mm, 40 * mm, 20 * mm, 20 * mm, WIDTH - 106 * mm]
+
+
+def _document_sections(items, s):
+    """The self-inspection's checklist: each document (framework) its own section."""
+    flow = []
+    documents = {}
+    for item in items:
+        documents.setdefault(item.clause.framework_id, (item.clause.framework, []))[1].append(item)
+    for number, (framework, rows) in enumerate(documents.values(), start=1):
+        flow.append(Paragraph(f"1.{number} 《{framework.name}》", s["h2"]))
+        flow.append(_table(ITEM_HEADER, _item_rows(rows), ITEM_WIDTHS, s))
+    return flow
+
+
+def review_pdf_bytes(review, user=None, progress=None):
+    """The PDF of a quarterly review or of a yearly self-inspection (``progress(percent, step)``
+    is told how far the build is, for the worker's job)."""
+    progress = progress or (lambda percent, step: None)
+    items = list(review.items.select_related("clause__chapter", "clause__framework", "assessed_by__profile"))
+    progress(20, "读取自查结果" if review.is_self_inspection else "读取评估结果")
     findings = list(review.findings.select_related("owner__profile", "department", "obligation"))
     circulations = list(
         review.circulations.select_related("department", "user__profile").order_by(
@@ -57,7 +90,9 @@ def review_pdf_bytes(review, user=None):
                 [
                     (
                         "依据",
-                        "《深圳市民政局信息安全管理制度》第四章第3条：每季度进行信息安全风险内部评估与纠察，对发现的问题进行通报",
+                        "《信息安全管理制度检查内容》：年度信息安全自查，逐项对照证据核查或人工确认"
+                        if review.is_self_inspection
+                        else "《深圳市民政局信息安全管理制度》第四章第3条：每季度进行信息安全风险内部评估与纠察，对发现的问题进行通报",
                     ),
                     ("负责部门", str(review.department)),
                     ("截止时间", local(obligation.due_at) if obligation else "—"),
@@ -79,24 +114,16 @@ def review_pdf_bytes(review, user=None):
                 s,
             ),
             PageBreak(),
-            Paragraph("一、评估清单", s["h2"]),
-            _table(
-                ["条款", "要点", "系统判定", "评估结果", "证据说明"],
-                [
-                    (
-                        item.clause.display_code,
-                        item.clause.title,
-                        item.hint_label,
-                        item.get_result_display() or "未评估",
-                        item.note or "",
-                    )
-                    for item in items
-                ],
-                [26 * mm, 40 * mm, 20 * mm, 20 * mm, WIDTH - 106 * mm],
-                s,
-            )
-            if items
-            else para("评估清单为空。", s["body"]),
+            Paragraph("一、自查清单" if review.is_self_inspection else "一、评估清单", s["h2"]),
+        ]
+        if not items:
+            flow.append(para("评估清单为空。", s["body"]))
+        elif review.is_self_inspection:
+            flow.extend(_document_sections(items, s))
+        else:
+            flow.append(_table(ITEM_HEADER, _item_rows(items), ITEM_WIDTHS, s))
+        progress(60, "排版")
+        flow += [
             Paragraph("二、发现的问题与整改", s["h2"]),
             _table(
                 ["问题", "严重程度", "责任部门", "责任人", "完成期限", "状态"],

@@ -3,7 +3,7 @@ calls one service; a refused action re-renders the detail page (400) with the er
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -20,7 +20,14 @@ from szmz_security.core.views import (
 
 from . import services
 from .filters import QuarterlyReviewFilterSet
-from .forms import CirculateForm, FindingForm, ReviewItemForm, SignOffForm
+from .forms import (
+    AcceptEvidenceForm,
+    CirculateForm,
+    FindingForm,
+    OpenSelfInspectionForm,
+    ReviewItemForm,
+    SignOffForm,
+)
 from .models import QuarterlyReview
 from .reports import review_pdf_bytes
 from .tables import QuarterlyReviewTable
@@ -54,6 +61,7 @@ class QuarterlyReviewListView(declaration.generic_view("list")):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_create_current"] = services.may_create_review(self.request.user)
+        context["open_self_inspection_form"] = OpenSelfInspectionForm()
         return context
 
 
@@ -62,7 +70,12 @@ class QuarterlyReviewListView(declaration.generic_view("list")):
 def current_review(request):
     """本季度评估: an officer may open (and so create, idempotently) this quarter's review."""
     if request.method != "POST":
-        review = QuarterlyReview.objects.visible_to(request.user).order_by("-year", "-quarter").first()
+        review = (
+            QuarterlyReview.objects.visible_to(request.user)
+            .filter(kind=QuarterlyReview.Kind.QUARTERLY)
+            .order_by("-year", "-quarter")
+            .first()
+        )
         if review is None:
             raise Http404("尚无季度评估。")
         return redirect(review)
@@ -73,6 +86,37 @@ def current_review(request):
         messages.error(request, "未找到负责季度评估的部门（AUDITS_REVIEW_DEPARTMENT），无法创建。")
         return redirect("audits:quarterlyreview_list")
     return redirect(review)
+
+
+@register_model_view(QuarterlyReview, "self_inspection", detail=False)
+@login_required
+def self_inspection(request):
+    """年度自查: GET shows this year's (or the latest visible) self-inspection; POST opens this year's,
+    once — opening it again returns the existing one."""
+    if request.method != "POST":
+        inspection = (
+            QuarterlyReview.objects.visible_to(request.user)
+            .filter(kind=QuarterlyReview.Kind.SELF_INSPECTION)
+            .order_by("-year")
+            .first()
+        )
+        if inspection is None:
+            return redirect(f"{reverse('audits:quarterlyreview_list')}?kind=self_inspection")
+        return redirect(inspection)
+    form = OpenSelfInspectionForm(request.POST)
+    form.is_valid()
+    try:
+        inspection, created = services.open_self_inspection(
+            by=request.user, include_bureau=form.cleaned_data.get("include_bureau", False)
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("audits:quarterlyreview_list")
+    if created:
+        messages.success(request, f"已开展{inspection}，共 {inspection.items.count()} 项。")
+    else:
+        messages.info(request, f"{inspection}已开展，不能重复开展。")
+    return redirect(inspection)
 
 
 @register_model_view(QuarterlyReview, "detail")
@@ -95,7 +139,9 @@ class QuarterlyReviewView(DetailFormsMixin, ObjectView):
         item_errors = getattr(self, "item_errors", {})
         for item in items:
             item.form = item_errors.get(item.pk) or ReviewItemForm(
-                initial={"result": item.result, "note": item.note}, prefix=f"item{item.pk}"
+                initial={"result": item.result, "note": item.note},
+                prefix=f"item{item.pk}",
+                self_inspection=review.is_self_inspection,
             )
         by_department = {}
         for name, read_at in review.circulations.values_list("department__name", "read_at"):
@@ -113,6 +159,31 @@ class QuarterlyReviewView(DetailFormsMixin, ObjectView):
             can_edit=context["can_change"] and not review.signed_off,
             pdf_url=reverse("audits:quarterlyreview_pdf", args=[review.pk]),
         )
+        if review.is_self_inspection:
+            context.update(
+                job=review.job,
+                poll_url=reverse("audits:quarterlyreview_pdf_progress", args=[review.pk]),
+                label="生成进度",
+                result_template="audits/_self_inspection_pdf.html",
+            )
+        return context
+
+
+@register_model_view(QuarterlyReview, "pdf_progress", path="pdf-progress")
+class SelfInspectionPdfProgressView(ObjectView):
+    """The self-inspection PDF's build, polled by the progress block."""
+
+    model = QuarterlyReview
+    template_name = "jobs/progress.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            job=self.object.job,
+            poll_url=reverse("audits:quarterlyreview_pdf_progress", args=[self.object.pk]),
+            label="生成进度",
+            result_template="audits/_self_inspection_pdf.html",
+        )
         return context
 
 
@@ -122,7 +193,9 @@ class ReviewItemAssessView(ObjectActionMixin, QuarterlyReviewView):
 
     def get_form(self):
         self.item = get_object_or_404(self.object.items.select_related("clause"), pk=self.kwargs["item_pk"])
-        return ReviewItemForm(self.request.POST, prefix=f"item{self.item.pk}")
+        return ReviewItemForm(
+            self.request.POST, prefix=f"item{self.item.pk}", self_inspection=self.object.is_self_inspection
+        )
 
     def form_name_for(self, form):
         # The refused item's form is shown on its own row of the checklist.
@@ -135,6 +208,25 @@ class ReviewItemAssessView(ObjectActionMixin, QuarterlyReviewView):
 
     def success_url(self, review):
         return f"{review.get_absolute_url()}#item-{self.item.pk}"
+
+
+@register_model_view(
+    QuarterlyReview, "accept", path="items/<int:item_pk>/accept", url_name="reviewitem_accept"
+)
+class ReviewItemAcceptView(ReviewItemAssessView):
+    """自查: the officer accepts what the evidence shows (符合 / 不适用)."""
+
+    def get_form(self):
+        self.item = get_object_or_404(self.object.items.select_related("clause"), pk=self.kwargs["item_pk"])
+        return AcceptEvidenceForm(self.request.POST)
+
+    def form_name_for(self, form):
+        self.item_errors = {self.item.pk: form}
+        return "item_form"
+
+    def perform(self, form, review):
+        item = services.accept_evidence(self.item, by=self.request.user, note=form.cleaned_data["note"])
+        return f"已采纳证据：{item.clause.display_code} {item.get_result_display()}"
 
 
 @register_model_view(QuarterlyReview, "finding_add", path="findings/add", url_name="finding_add")
@@ -168,6 +260,8 @@ class SignOffView(ObjectActionMixin, QuarterlyReviewView):
     def perform(self, form, review):
         review = services.sign_off(review, by=self.request.user, summary=form.cleaned_data["summary"])
         state = review.obligation.display_state() if review.obligation else ""
+        if review.is_self_inspection:
+            return f"已签发{review}。自查义务：{state}。自查报告正在后台生成。"
         return f"已签发{review}。季度评估义务：{state}。"
 
 
@@ -199,6 +293,15 @@ class CirculationView(ObjectView):
 @login_required
 def review_pdf(request, pk):
     review = visible_object_or_404(QuarterlyReview, request.user, pk)
+    if review.is_self_inspection:
+        # The signed-off self-inspection's PDF is the one the worker built.
+        if not review.pdf_file:
+            raise Http404("自查报告尚未生成。")
+        with review.pdf_file.open("rb") as handle:
+            content = handle.read()
+        return pdf_response(
+            request, content, f"self-inspection-{review.year}.pdf", document="self_inspection", obj=review
+        )
     return pdf_response(
         request,
         review_pdf_bytes(review, user=request.user),

@@ -31,7 +31,9 @@ def test_demo_seed_is_idempotent_and_shows_the_gate():
         Obligation.objects.count(),
         Circulation.objects.count(),
     )
-    review = QuarterlyReview.objects.get()
+    # The demo also opens this year's self-inspection (年度自查), once.
+    assert QuarterlyReview.objects.filter(kind=QuarterlyReview.Kind.SELF_INSPECTION).count() == 1
+    review = QuarterlyReview.objects.get(kind=QuarterlyReview.Kind.QUARTERLY)
     assert 0 < review.items.exclude(result="").count() < review.items.count()
     assert review.findings.count() == 1
     project = Project.objects.get(name=demo.PROJECT_NAME)
