@@ -7,6 +7,7 @@ from szmz_security.core.registry import model_urls
 
 from .assessments import views as assessments  # noqa: F401 - each views module declares its models
 from .governance import views as governance  # noqa: F401
+from .privacy import views as privacy  # noqa: F401
 from .projects import views as projects  # noqa: F401
 from .reviews import views as reviews
 from .risks import views as risks  # noqa: F401

@@ -282,6 +282,7 @@ CELERY_BEAT_SCHEDULE = {
     # Idempotent, hourly: this quarter's internal risk review with its checklist and obligation
     # (4 §3), and this year's external assessment obligation (4 §4).
     "audits-quarterly-review": {"task": "audits.ensure_quarterly_review", "schedule": 3600.0},
+    "audits-personal-data": {"task": "audits.ensure_personal_data_obligations", "schedule": 24 * 3600.0},
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
@@ -350,6 +351,8 @@ AUDITS_LOG_VERIFY_DAYS = env.int("AUDITS_LOG_VERIFY_DAYS", default=90)
 AUDITS_ACCOUNT_REVIEW_DAYS = env.int("AUDITS_ACCOUNT_REVIEW_DAYS", default=5)
 # The yearly account review (7 §2) is due on this day of each year (MM-DD, local).
 AUDITS_ACCOUNT_REVIEW_YEARLY_DUE = env.str("AUDITS_ACCOUNT_REVIEW_YEARLY_DUE", default="12-31")
+# The personal-information inventories' yearly review and retention clean-up are due by (MM-DD).
+AUDITS_PI_REVIEW_DUE = env.str("AUDITS_PI_REVIEW_DUE", default="12-31")
 
 # --- Compliance (DESIGN.md §6) ----------------------------------------------------------------
 # How far back a compliance evaluation looks by default (days).
