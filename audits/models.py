@@ -18,6 +18,14 @@ from .governance.models import (  # noqa: F401
     TrainingSession,
 )
 from .outsourcing.models import OutsourcingReview, ServiceContract, VendorStaffAccess  # noqa: F401
+from .privacy.models import (  # noqa: F401
+    PersonalDataDestruction,
+    PersonalDataDestructionGroupObjectPermission,
+    PersonalDataDestructionUserObjectPermission,
+    PersonalDataInventory,
+    PersonalDataInventoryGroupObjectPermission,
+    PersonalDataInventoryUserObjectPermission,
+)
 from .projects.models import GoLiveAssessment, Project, RiskEstimate  # noqa: F401
 from .reviews.models import Circulation, Finding, QuarterlyReview, ReviewItem  # noqa: F401
 from .risks.models import Risk  # noqa: F401

@@ -6,6 +6,7 @@ from szmz_security.jobs import services as jobs
 
 from .continuity import services as continuity
 from .outsourcing import services as outsourcing
+from .privacy import services as privacy
 from .reviews import services
 from .reviews.reports import review_pdf_bytes
 
@@ -53,3 +54,10 @@ def build_self_inspection_pdf(job, inspection):
     inspection._change_reason = "生成自查报告"
     inspection.save(update_fields=["pdf_file", "pdf_generated_at"])
     return "已完成"
+
+
+@shared_task(name="audits.ensure_personal_data_obligations")
+def ensure_personal_data_obligations():
+    """Daily (idempotent): this year's review of every personal-information inventory, and its
+    clean-up of records past their retention period."""
+    return [obligation.pk for obligation in privacy.ensure_yearly()]

@@ -9,6 +9,7 @@ from .assessments import views as assessments  # noqa: F401 - each views module 
 from .continuity import views as continuity  # noqa: F401
 from .governance import views as governance  # noqa: F401
 from .outsourcing import views as outsourcing  # noqa: F401
+from .privacy import views as privacy  # noqa: F401
 from .projects import views as projects  # noqa: F401
 from .reviews import views as reviews
 from .risks import views as risks  # noqa: F401

@@ -287,6 +287,7 @@ CELERY_BEAT_SCHEDULE = {
     "audits-drill-obligations": {"task": "audits.ensure_drill_obligations", "schedule": 3600.0},
     "audits-outsourcing-reviews": {"task": "audits.ensure_outsourcing_reviews", "schedule": 3600.0},
     "audits-self-inspection": {"task": "audits.ensure_self_inspection_obligation", "schedule": 3600.0},
+    "audits-personal-data": {"task": "audits.ensure_personal_data_obligations", "schedule": 24 * 3600.0},
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
@@ -359,6 +360,8 @@ AUDITS_ACCOUNT_REVIEW_DAYS = env.int("AUDITS_ACCOUNT_REVIEW_DAYS", default=5)
 AUDITS_ACCOUNT_REVIEW_YEARLY_DUE = env.str("AUDITS_ACCOUNT_REVIEW_YEARLY_DUE", default="12-31")
 # A department owning an approved emergency plan holds a drill by this day of each year (MM-DD).
 AUDITS_DRILL_DUE = env.str("AUDITS_DRILL_DUE", default="12-31")
+# The personal-information inventories' yearly review and retention clean-up are due by (MM-DD).
+AUDITS_PI_REVIEW_DUE = env.str("AUDITS_PI_REVIEW_DUE", default="12-31")
 
 # --- Compliance (DESIGN.md §6) ----------------------------------------------------------------
 # How far back a compliance evaluation looks by default (days).

@@ -10,6 +10,8 @@ from audits.models import (
     EmergencyPlan,
     ExternalAssessment,
     OutsourcingReview,
+    PersonalDataDestruction,
+    PersonalDataInventory,
     Project,
     QuarterlyReview,
     Risk,
@@ -123,3 +125,32 @@ class OutsourcingReviewFactory(factory.django.DjangoModelFactory):
     reviewed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
     reviewer = factory.SubFactory(UserFactory)
     conclusion = "服务商履约正常，人员权限与合同一致。"
+
+
+class PersonalDataInventoryFactory(factory.django.DjangoModelFactory):
+    """A department's record of who it holds personal information about, under its legal duty."""
+
+    class Meta:
+        model = PersonalDataInventory
+
+    department = factory.SubFactory(DepartmentFactory)
+    system = "社会救助信息系统"
+    dataset = factory.Sequence(lambda n: f"低保申请材料{n}")
+    subjects = "低保对象"
+    categories = factory.LazyFunction(lambda: ["identity", "contact"])
+    purpose = "审核最低生活保障申请"
+    storage_location = "政务云"
+    access_scope = "社会救助处经办人员"
+
+
+class PersonalDataDestructionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonalDataDestruction
+
+    inventory = factory.SubFactory(PersonalDataInventoryFactory)
+    department = factory.SelfAttribute("inventory.department")
+    destroyed_on = datetime.date(2026, 1, 15)
+    scope = "2019年以前已注销对象的申请材料"
+    record_count = 120
+    performed_by = factory.SubFactory(UserFactory)
+    witness = factory.SubFactory(UserFactory)
