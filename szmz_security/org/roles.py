@@ -95,7 +95,7 @@ LEADERSHIP = Role(
 SECRECY_OFFICE = Role(
     "secrecy_office",
     "保密办",
-    "处理泄密事件与涉密介质。",
+    "处理泄密事件与涉密介质；管理涉密人员、保密教育和档案保密定级。",
     (
         "incidents.view_incident",
         "incidents.change_incident",
@@ -106,6 +106,11 @@ SECRECY_OFFICE = Role(
         "obligations.change_obligation",
         "org.read_restricted_content",
         "org.share_restricted_records",
+        # secrecy: personnel and archives (涉密人员、保密教育、档案保密定级)
+        "secrecy.*_classifiedperson",
+        "secrecy.*_secrecyeducation",
+        "secrecy.*_archiveseries",
+        "secrecy.*_archivegradechange",
     ),
     requires_second_factor=True,
 )
