@@ -107,10 +107,17 @@ SECRECY_OFFICE = Role(
         "org.read_restricted_content",
         "org.share_restricted_records",
         # secrecy: personnel and archives (涉密人员、保密教育、档案保密定级)
-        "secrecy.*_classifiedperson",
-        "secrecy.*_secrecyeducation",
-        "secrecy.*_archiveseries",
-        "secrecy.*_archivegradechange",
+        # (no delete: a roster entry ends by 脱密, a grade by re-grading; history is kept)
+        "secrecy.add_classifiedperson",
+        "secrecy.change_classifiedperson",
+        "secrecy.view_classifiedperson",
+        "secrecy.add_secrecyeducation",
+        "secrecy.change_secrecyeducation",
+        "secrecy.view_secrecyeducation",
+        "secrecy.add_archiveseries",
+        "secrecy.change_archiveseries",
+        "secrecy.view_archiveseries",
+        "secrecy.view_archivegradechange",
     ),
     requires_second_factor=True,
 )
