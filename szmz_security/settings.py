@@ -288,7 +288,10 @@ CELERY_BEAT_SCHEDULE = {
     "audits-quarterly-review": {"task": "audits.ensure_quarterly_review", "schedule": 3600.0},
     # Idempotent, hourly: this year's 保密教育 obligation (met once every 在岗 classified person
     # attended) and a re-grading obligation for every archive series missing one.
-    "secrecy-personnel-archives": {"task": "secrecy.ensure_personnel_archive_obligations", "schedule": 3600.0},
+    "secrecy-personnel-archives": {
+        "task": "secrecy.ensure_personnel_archive_obligations",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
