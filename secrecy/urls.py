@@ -2,6 +2,9 @@
 
 from szmz_security.core.registry import model_urls
 
+from .archives import views as archives  # noqa: F401 - each views module declares its models
+from .personnel import views as personnel  # noqa: F401
+
 app_name = "secrecy"
 
 urlpatterns = [

@@ -288,6 +288,12 @@ CELERY_BEAT_SCHEDULE = {
     "audits-outsourcing-reviews": {"task": "audits.ensure_outsourcing_reviews", "schedule": 3600.0},
     "audits-self-inspection": {"task": "audits.ensure_self_inspection_obligation", "schedule": 3600.0},
     "audits-personal-data": {"task": "audits.ensure_personal_data_obligations", "schedule": 24 * 3600.0},
+    # Idempotent, hourly: this year's 保密教育 obligation (met once every 在岗 classified person
+    # attended) and a re-grading obligation for every archive series missing one.
+    "secrecy-personnel-archives": {
+        "task": "secrecy.ensure_personnel_archive_obligations",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
@@ -362,6 +368,22 @@ AUDITS_ACCOUNT_REVIEW_YEARLY_DUE = env.str("AUDITS_ACCOUNT_REVIEW_YEARLY_DUE", d
 AUDITS_DRILL_DUE = env.str("AUDITS_DRILL_DUE", default="12-31")
 # The personal-information inventories' yearly review and retention clean-up are due by (MM-DD).
 AUDITS_PI_REVIEW_DUE = env.str("AUDITS_PI_REVIEW_DUE", default="12-31")
+
+# --- Secrecy: classified personnel and archive grading (保密管理) ------------------------------
+# The department of the 保密办公室 (局保密制度 第五条: 设在局办公室), owner of the yearly 保密教育 duty.
+SECRECY_OFFICE_DEPARTMENT = env.str("SECRECY_OFFICE_DEPARTMENT", default="BGS")
+# 脱密期 by level, in months (保守国家秘密法 2024 / 涉密人员管理规定: 核心 2–3 年, 重要 1–2 年,
+# 一般 6 个月–1 年); the defaults take the upper bound of each range. JSON.
+SECRECY_DECLASSIFICATION_MONTHS = env.json(
+    "SECRECY_DECLASSIFICATION_MONTHS", default={"core": 36, "important": 24, "general": 12}
+)
+# Days after the 脱密期 ends within which the secrecy office confirms the release.
+SECRECY_RELEASE_CONFIRM_DAYS = env.int("SECRECY_RELEASE_CONFIRM_DAYS", default=10)
+# Every 在岗 classified person attends a 保密教育 each year, by this day (MM-DD, local).
+SECRECY_EDUCATION_DUE = env.str("SECRECY_EDUCATION_DUE", default="12-31")
+# Archive grades are re-evaluated every this many years by default (档案保密制度 第十条 定期评估;
+# 保守国家秘密法 每年审核所确定的国家秘密).
+SECRECY_ARCHIVE_REVIEW_YEARS = env.int("SECRECY_ARCHIVE_REVIEW_YEARS", default=1)
 
 # --- Compliance (DESIGN.md §6) ----------------------------------------------------------------
 # How far back a compliance evaluation looks by default (days).

@@ -96,7 +96,7 @@ LEADERSHIP = Role(
 SECRECY_OFFICE = Role(
     "secrecy_office",
     "保密办",
-    "处理泄密事件与涉密介质。",
+    "处理泄密事件与涉密介质；管理涉密人员、保密教育和档案保密定级。",
     (
         "incidents.view_incident",
         "incidents.change_incident",
@@ -107,6 +107,18 @@ SECRECY_OFFICE = Role(
         "obligations.change_obligation",
         "org.read_restricted_content",
         "org.share_restricted_records",
+        # secrecy: personnel and archives (涉密人员、保密教育、档案保密定级)
+        # (no delete: a roster entry ends by 脱密, a grade by re-grading; history is kept)
+        "secrecy.add_classifiedperson",
+        "secrecy.change_classifiedperson",
+        "secrecy.view_classifiedperson",
+        "secrecy.add_secrecyeducation",
+        "secrecy.change_secrecyeducation",
+        "secrecy.view_secrecyeducation",
+        "secrecy.add_archiveseries",
+        "secrecy.change_archiveseries",
+        "secrecy.view_archiveseries",
+        "secrecy.view_archivegradechange",
     ),
     requires_second_factor=True,
 )

@@ -40,6 +40,7 @@ from tests.audits.governance_factories import (
 )
 from tests.factories import IncidentFactory, ObligationFactory
 from tests.media_control.factories import MediumFactory, VendorFactory
+from tests.secrecy.factories import ArchiveSeriesFactory, ClassifiedPersonFactory, SecrecyEducationFactory
 
 
 def first(model, field):
@@ -244,6 +245,11 @@ def build(home, author):
     world.add(
         "privilegedaccount", PrivilegedAccountFactory(department=home, holder=author, approved_by=author)
     )
+
+    # --- secrecy: personnel and archives -----------------------------------------------------
+    world.add("classifiedperson", ClassifiedPersonFactory(department=home, reviewer=author))
+    world.add("secrecyeducation", SecrecyEducationFactory(department=home, attendees=[author]))
+    world.add("archiveseries", ArchiveSeriesFactory(department=home, graded_by=author))
 
     # --- publishing --------------------------------------------------------------------------
     publication = world.add(
