@@ -39,10 +39,18 @@ def review_due_at(year):
 
 
 def save_account(account, *, by, reason):
+    """Save an account; closing it waives the reviews it still owes (a closed account is no longer
+    reviewed), with who closed it and when."""
+    was_closed = account.pk is not None and PublicAccount.objects.filter(
+        pk=account.pk, status=PublicAccount.Status.CLOSED
+    ).exists()
     account._history_user = by
     account._change_reason = reason
     account.full_clean()
     account.save()
+    if account.status == PublicAccount.Status.CLOSED and not was_closed:
+        for review in account.reviews.filter(reviewed_on__isnull=True, obligation__state="open"):
+            obligations.waive(review.obligation, by=by, reason=f"公众账号“{account.name}”已注销，不再核查。")
     return account
 
 

@@ -225,3 +225,14 @@ def test_the_review_list_shows_the_year_and_its_account(client, info_officer, in
     client.force_login(info_officer)
     body = client.get("/public-account-reviews/").content.decode()
     assert re.search(r"民政之声 \d{4}年度核查", body)
+
+
+def test_closing_an_account_waives_the_review_it_still_owes(info_officer, info_centre):
+    account = PublicAccountFactory(department=info_centre)
+    (review,) = services.ensure_reviews()
+    account.status = PublicAccount.Status.CLOSED
+    services.save_account(account, by=info_officer, reason="注销")
+    review.obligation.refresh_from_db()
+    assert review.obligation.state == Obligation.State.WAIVED
+    assert "已注销" in review.obligation.waived_reason
+    assert services.ensure_reviews() == []  # a closed account owes no new review
