@@ -41,9 +41,10 @@ def review_due_at(year):
 def save_account(account, *, by, reason):
     """Save an account; closing it waives the reviews it still owes (a closed account is no longer
     reviewed), with who closed it and when."""
-    was_closed = account.pk is not None and PublicAccount.objects.filter(
-        pk=account.pk, status=PublicAccount.Status.CLOSED
-    ).exists()
+    was_closed = (
+        account.pk is not None
+        and PublicAccount.objects.filter(pk=account.pk, status=PublicAccount.Status.CLOSED).exists()
+    )
     account._history_user = by
     account._change_reason = reason
     account.full_clean()
