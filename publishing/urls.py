@@ -2,6 +2,7 @@ from django.urls import path
 
 from szmz_security.core.registry import model_urls
 
+from .accounts import views as accounts  # noqa: F401 - registers the public-account pages
 from .board import views as board
 from .publications import views as publications  # noqa: F401 - registers the publication pages
 

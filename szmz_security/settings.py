@@ -265,6 +265,7 @@ CELERY_BEAT_SCHEDULE = {
     "auditlog-ensure-partitions": {"task": "auditlog.ensure_partitions", "schedule": 3600.0},
     # Idempotent: ensures last month's harmful-content report obligation (10 §4) exists.
     "publishing-report-obligation": {"task": "publishing.ensure_report_obligation", "schedule": 24 * 3600.0},
+    "publishing-account-reviews": {"task": "publishing.ensure_account_reviews", "schedule": 24 * 3600.0},
     # Idempotent, hourly so that a missed run catches up: this month's IP/MAC reconciliation
     # (7 §1) per zone in use, today's backup record (5 §5), this month's fire check (5 §7).
     "assets-reconciliation-obligations": {
@@ -314,6 +315,8 @@ NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", def
 # --- Publishing (chapter 10) ------------------------------------------------------------------
 # The department that owes the monthly harmful-content report (10 §4), by code.
 PUBLISHING_REPORT_DEPARTMENT = env.str("PUBLISHING_REPORT_DEPARTMENT", default="XXZX")
+# Each operating public account is reviewed once a year by this day (MM-DD).
+PUBLISHING_ACCOUNT_REVIEW_DUE = env.str("PUBLISHING_ACCOUNT_REVIEW_DUE", default="12-31")
 # Message-board submissions allowed per client address per minute.
 PUBLISHING_BOARD_RATE = env.int("PUBLISHING_BOARD_RATE", default=3)
 

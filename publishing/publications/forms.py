@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from szmz_security.core.forms import BootstrapFormMixin, MultipleFileField, datetime_input
 from szmz_security.core.uploads import check_upload, describe
 
+from ..accounts.models import PublicAccount
 from . import services
 from .models import Publication
 
@@ -36,7 +37,7 @@ class PublicationForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Publication
-        fields = ["title", "department", "channel", "is_major", "planned_at", "body"]
+        fields = ["title", "department", "channel", "account", "is_major", "planned_at", "body"]
         widgets = {"planned_at": datetime_input(), "body": forms.Textarea(attrs={"rows": 12})}
 
     def __init__(self, *args, user, **kwargs):
@@ -47,6 +48,18 @@ class PublicationForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["department"].empty_label = None
         if not self.instance.pk:
             self.fields["department"].initial = departments.filter(group__user=user).first()
+        # Any operating account of the bureau (an account is a channel, not a secret); the
+        # service checks it matches the channel.
+        self.fields["account"].queryset = PublicAccount.objects.filter(status=PublicAccount.Status.ACTIVE)
+
+    def clean(self):
+        cleaned = super().clean()
+        account, channel = cleaned.get("account"), cleaned.get("channel")
+        if account is not None and channel and account.platform != channel:
+            self.add_error(
+                "account", f"公众账号“{account.name}”属于{account.get_platform_display()}，与发布渠道不一致。"
+            )
+        return cleaned
 
     def clean_attachments(self):
         files = self.cleaned_data["attachments"]

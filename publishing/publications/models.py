@@ -6,15 +6,22 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from szmz_security.core.models import optional_link
 from szmz_security.core.validators import validate_plausible_date
 from szmz_security.org.access import DepartmentScopedModel
 from szmz_security.org.permissions import object_permission_models
+
+from ..accounts.models import PublicAccount
 
 
 class Channel(models.TextChoices):
     PORTAL = "portal", "门户网站"
     WECHAT = "wechat", "微信公众号"
     WEIBO = "weibo", "政务微博"
+    DOUYIN = "douyin", "抖音"
+    TOUTIAO = "toutiao", "今日头条"
+    VIDEO = "video", "微信视频号"
+    OTHER = "other", "其他平台"
     INTERNAL = "internal", "内部通知"
 
 
@@ -32,6 +39,12 @@ class Publication(DepartmentScopedModel):
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
     channel = models.CharField("发布渠道", max_length=15, choices=Channel.choices, default=Channel.PORTAL)
+    account = optional_link(
+        PublicAccount,
+        "公众账号",
+        related_name="publications",
+        help_text="发往本局公众账号的信息须选择账号；账号须在运营中，平台与发布渠道一致。",
+    )
     is_major = models.BooleanField(
         "重大事项", default=False, help_text="重大事项须经局领导（副局长及以上）审定。"
     )

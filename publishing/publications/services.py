@@ -13,6 +13,7 @@ from szmz_security.org.access import MANAGE_DEPARTMENT_PERMISSION
 from szmz_security.org.access import creatable_departments as access_creatable_departments
 from szmz_security.org.models import Department
 
+from ..accounts.services import check_publication_account
 from ..wordfilter.scan import FilterBlocked, blocking_hits, review_hits, scan_publication, words_of
 from .models import ApprovalStep, Publication, PublicationAttachment
 
@@ -161,6 +162,7 @@ def _save(publication, reason, user):
 def create_publication(publication, *, by, files=()):
     if not creatable_departments(by).filter(pk=publication.department_id).exists():
         raise PermissionDenied("您只能为本部门起草信息。")
+    check_publication_account(publication)
     publication.author = by
     publication.state = State.DRAFT
     _save(publication, "起草", by)
@@ -173,6 +175,7 @@ def create_publication(publication, *, by, files=()):
 def update_publication(publication, *, by, files=()):
     stored = Publication.objects.get(pk=publication.pk)
     check_editable(by, stored)
+    check_publication_account(publication)
     _save(publication, "修改草稿", by)
     for uploaded in files:
         add_attachment(publication, uploaded, by=by)
@@ -361,6 +364,7 @@ def publish(publication, *, by, comment="", expected_state=None):
     if publication.state != State.READY:
         raise ValidationError(f"该信息当前为“{publication.get_state_display()}”，审批未完成，不能发布。")
     _require_decider(by, publication)
+    check_publication_account(publication)  # the account may have been suspended since
     hits = scan_publication(publication)
     if blocking_hits(hits):
         raise FilterBlocked(
@@ -396,6 +400,7 @@ def new_version(publication, *, by):
         title=publication.title,
         body=publication.body,
         channel=publication.channel,
+        account=publication.account,
         is_major=publication.is_major,
         planned_at=None,
         department=publication.department,

@@ -16,6 +16,9 @@ from django.utils import timezone
 from incidents.categories import Category, Grade
 from incidents.models import Incident
 from incidents.services import file_incident
+from publishing.accounts.models import Platform, PublicAccount
+from publishing.accounts.services import ensure_reviews as ensure_account_reviews
+from publishing.accounts.services import save_account
 from publishing.board.services import submit_message
 from publishing.models import Channel, Publication
 from publishing.publications.services import approve, create_publication, submit
@@ -171,12 +174,29 @@ class Command(BaseCommand):
         )
         submit(notice, by=users["staff.ylfw"], comment="请审批")
         approve(notice, by=users["head.ylfw"], comment="同意，请信息员审核")
+        # The bureau's WeChat account (公众账号), operated by the information centre.
+        wechat = save_account(
+            PublicAccount(
+                department=departments["XXZX"],
+                platform=Platform.WECHAT,
+                name="深圳民政",
+                account_id="szmzj_wx",
+                registered_entity="深圳市民政局",
+                registered_on=timezone.localdate().replace(year=2018, month=3, day=1),
+                certification_no="政务认证（演示）",
+                content_officer=users["info"],
+            ),
+            by=users["info"],
+            reason="演示数据",
+        )
+        ensure_account_reviews()
         create_publication(
             Publication(
                 title="社会救助政策问答（草稿）",
                 department=departments["SHJZ"],
                 author=users["staff.shjz"],
                 channel=Channel.WECHAT,
+                account=wechat,
                 body="问：最低生活保障如何申请？答：……",
             ),
             by=users["staff.shjz"],
