@@ -2,6 +2,8 @@
 
 from szmz_security.core.registry import model_urls
 
+from .documents import views as documents_views  # noqa: F401  (declares the register's models)
+
 app_name = "secrecy"
 
 urlpatterns = [

@@ -282,6 +282,11 @@ CELERY_BEAT_SCHEDULE = {
     # Idempotent, hourly: this quarter's internal risk review with its checklist and obligation
     # (4 §3), and this year's external assessment obligation (4 §4).
     "audits-quarterly-review": {"task": "audits.ensure_quarterly_review", "schedule": 3600.0},
+    # Idempotent: this year's secrecy-period review (保密期限审查) per department holding documents.
+    "secrecy-period-review-obligations": {
+        "task": "secrecy.ensure_period_review_obligations",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------
