@@ -108,18 +108,21 @@ class ClassifiedDocument(DetailUrlMixin, DepartmentScopedModel):
         return self.status in self.CLOSED_STATUSES
 
     def clean(self):
+        errors = {}
         if self.secrecy_years is None and self.secret_until is None:
-            raise ValidationError({"secrecy_years": "请填写保密期限（年）或保密截止日期。"})
-        if self.secrecy_years is not None and self.secret_until is not None:
-            raise ValidationError({"secret_until": "保密期限（年）与保密截止日期只填一项。"})
-        if self.secret_until and self.registered_on and self.secret_until <= self.registered_on:
-            raise ValidationError({"secret_until": "保密截止日期须晚于登记日期。"})
+            errors["secrecy_years"] = "请填写保密期限（年）或保密截止日期。"
+        elif self.secrecy_years is not None and self.secret_until is not None:
+            errors["secret_until"] = "保密期限（年）与保密截止日期只填一项。"
+        elif self.secret_until and self.registered_on and self.secret_until <= self.registered_on:
+            errors["secret_until"] = "保密截止日期须晚于登记日期。"
         if self.department_id and self.number:
             duplicate = ClassifiedDocument.objects.filter(
                 department_id=self.department_id, number=self.number
             )
             if duplicate.exclude(pk=self.pk).exists():
-                raise ValidationError({"number": "本部门已有该登记编号的涉密文件。"})
+                errors["number"] = "本部门已有该登记编号的涉密文件。"
+        if errors:
+            raise ValidationError(errors)
 
 
 ClassifiedDocumentUserObjectPermission, ClassifiedDocumentGroupObjectPermission = object_permission_models(
