@@ -33,6 +33,7 @@ class ClassifiedDocument(DetailUrlMixin, DepartmentScopedModel):
 
     # 清退 / 销毁 / 解密 end the document's life in the register: no more circulation.
     CLOSED_STATUSES = (Status.RETURNED, Status.DESTROYED, Status.DECLASSIFIED)
+    MAX_YEARS = {Level.SECRET: 10, Level.CONFIDENTIAL: 20, Level.TOP_SECRET: 30}
 
     registered_on = models.DateField("登记日期", db_index=True, validators=[validate_happened])
     number = models.CharField("登记编号", max_length=40)
@@ -115,6 +116,10 @@ class ClassifiedDocument(DetailUrlMixin, DepartmentScopedModel):
             errors["secret_until"] = "保密期限（年）与保密截止日期只填一项。"
         elif self.secret_until and self.registered_on and self.secret_until <= self.registered_on:
             errors["secret_until"] = "保密截止日期须晚于登记日期。"
+        limit = self.MAX_YEARS.get(self.level)
+        if self.secrecy_years and limit and self.secrecy_years > limit:
+            # 保守国家秘密法 第二十条第二款: 绝密不超过三十年，机密不超过二十年，秘密不超过十年.
+            errors["secrecy_years"] = f"{self.get_level_display()}级保密期限不能超过{limit}年。"
         if self.department_id and self.number:
             duplicate = ClassifiedDocument.objects.filter(
                 department_id=self.department_id, number=self.number

@@ -18,7 +18,7 @@ from .models import ClassifiedDocument, DocumentCirculation, SecrecyPeriodReview
 RETURN_KIND = "secrecy.document_return"
 RETURN_CLAUSE = "市民政局保密工作制度 第三章 涉密文件资料管理"
 PERIOD_REVIEW_KIND = "secrecy.period_review"
-PERIOD_REVIEW_CLAUSE = "保守国家秘密法 第十九条、第二十条（保密期限届满自行解密，定期审核）"
+PERIOD_REVIEW_CLAUSE = "保守国家秘密法 第二十四条（每年审核所确定的国家秘密）"
 Status = ClassifiedDocument.Status
 
 

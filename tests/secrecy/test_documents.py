@@ -230,3 +230,10 @@ def test_one_review_per_department_and_year(client, secrecy, department):
     assert response.status_code == 200
     assert SecrecyPeriodReview.objects.count() == 1
     assert "本部门该年度已登记保密期限审查。" in response.content.decode()
+
+
+def test_period_above_the_law_is_refused():
+    document = ClassifiedDocumentFactory.build(level=ClassifiedDocument.Level.SECRET, secrecy_years=15)
+    with pytest.raises(services.ValidationError) as error:
+        document.clean()
+    assert error.value.message_dict["secrecy_years"] == ["秘密级保密期限不能超过10年。"]
