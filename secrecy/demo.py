@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from .archives import services as archives
+from .documents import demo as documents_demo
 from .models import ArchiveSeries, ClassifiedPerson, SecrecyEducation
 from .personnel import services as personnel
 
@@ -98,3 +99,4 @@ def seed_personnel_archives(departments, users):
                 graded_on=today - datetime.timedelta(days=20),
                 by=secrecy,
             )
+    documents_demo.seed(departments, users)

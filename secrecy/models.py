@@ -7,6 +7,18 @@ from .archives.models import (  # noqa: F401
     ArchiveSeriesGroupObjectPermission,
     ArchiveSeriesUserObjectPermission,
 )
+from .documents.models import (  # noqa: F401
+    ClassifiedDocument,
+    ClassifiedDocumentGroupObjectPermission,
+    ClassifiedDocumentUserObjectPermission,
+    DocumentCirculation,
+    DocumentCustodian,
+    DocumentCustodianGroupObjectPermission,
+    DocumentCustodianUserObjectPermission,
+    SecrecyPeriodReview,
+    SecrecyPeriodReviewGroupObjectPermission,
+    SecrecyPeriodReviewUserObjectPermission,
+)
 from .personnel.models import (  # noqa: F401
     ClassifiedPerson,
     ClassifiedPersonGroupObjectPermission,
@@ -15,5 +27,3 @@ from .personnel.models import (  # noqa: F401
     SecrecyEducationGroupObjectPermission,
     SecrecyEducationUserObjectPermission,
 )
-
-__all__ = []

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .archives.services import ensure_regrading_obligations
+from .documents.services import ensure_period_review_obligations as ensure_period_reviews
 from .personnel.services import ensure_yearly_education
 
 
@@ -11,3 +12,10 @@ def ensure_personnel_archive_obligations():
     education = ensure_yearly_education()
     created = ensure_regrading_obligations()
     return {"education": education.pk if education else None, "regrading_created": len(created)}
+
+
+@shared_task(name="secrecy.ensure_period_review_obligations")
+def ensure_period_review_obligations():
+    """Daily (idempotent): this year's secrecy-period review obligation for every department
+    holding classified documents."""
+    return [obligation.pk for obligation in ensure_period_reviews()]

@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "secrecy.ensure_personnel_archive_obligations",
         "schedule": 3600.0,
     },
+    # Idempotent: this year's secrecy-period review (保密期限审查) per department holding documents.
+    "secrecy-period-review-obligations": {
+        "task": "secrecy.ensure_period_review_obligations",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Obligations and reminders (DESIGN.md §3) --------------------------------------------------

@@ -103,6 +103,7 @@ SECRECY_OFFICE = Role(
         "incidents.handle_incident",
         "incidents.view_*",
         "media_control.*",
+        "secrecy.*",
         "obligations.view_obligation",
         "obligations.change_obligation",
         "org.read_restricted_content",
