@@ -23,10 +23,17 @@ from szmz_security.core.choices import NetworkZone
 from szmz_security.obligations.models import Notification
 from tests.assets.factories import AssetFactory, IPAssignmentFactory, MacAddressFactory, MachineRoomFactory
 from tests.audits.factories import (
+    EmergencyDrillFactory,
+    EmergencyPlanFactory,
     ExternalAssessmentFactory,
+    OutsourcingReviewFactory,
+    PersonalDataDestructionFactory,
+    PersonalDataInventoryFactory,
     ProjectFactory,
     QuarterlyReviewFactory,
     RiskFactory,
+    ServiceContractFactory,
+    VendorStaffAccessFactory,
 )
 from tests.audits.governance_factories import (
     AccountReviewFactory,
@@ -40,7 +47,16 @@ from tests.audits.governance_factories import (
 )
 from tests.factories import IncidentFactory, ObligationFactory
 from tests.media_control.factories import MediumFactory, VendorFactory
-from tests.secrecy.factories import ArchiveSeriesFactory, ClassifiedPersonFactory, SecrecyEducationFactory
+from tests.publishing.factories import PublicAccountFactory, PublicAccountReviewFactory
+from tests.secrecy.factories import (
+    ArchiveSeriesFactory,
+    ClassifiedDocumentFactory,
+    ClassifiedPersonFactory,
+    DocumentCirculationFactory,
+    DocumentCustodianFactory,
+    SecrecyEducationFactory,
+    SecrecyPeriodReviewFactory,
+)
 
 
 def first(model, field):
@@ -250,6 +266,34 @@ def build(home, author):
     world.add("classifiedperson", ClassifiedPersonFactory(department=home, reviewer=author))
     world.add("secrecyeducation", SecrecyEducationFactory(department=home, attendees=[author]))
     world.add("archiveseries", ArchiveSeriesFactory(department=home, graded_by=author))
+
+    # --- issue #15: the collection's records -------------------------------------------------
+    plan = world.add(
+        "emergencyplan",
+        EmergencyPlanFactory(
+            department=home,
+            attachment=ContentFile(b"%PDF-1.4 plan", name="plan.pdf"),
+            attachment_name="应急预案.pdf",
+        ),
+    )
+    world.add("emergencydrill", EmergencyDrillFactory(department=home, plan=plan))
+    contract = world.add("servicecontract", ServiceContractFactory(department=home))
+    world.add("vendorstaffaccess", VendorStaffAccessFactory(department=home, contract=contract))
+    world.add(
+        "outsourcingreview", OutsourcingReviewFactory(department=home, contract=contract, reviewer=author)
+    )
+    inventory = world.add("personaldatainventory", PersonalDataInventoryFactory(department=home))
+    world.add(
+        "personaldatadestruction",
+        PersonalDataDestructionFactory(department=home, inventory=inventory, performed_by=author),
+    )
+    account = world.add("publicaccount", PublicAccountFactory(department=home, content_officer=author))
+    world.add("publicaccountreview", PublicAccountReviewFactory(department=home, account=account))
+    document = world.add("classifieddocument", ClassifiedDocumentFactory(department=home, custodian=author))
+    circulation = DocumentCirculationFactory(document=document, recipient=author, recorded_by=author)
+    world.add("documentcirculation", document, pk=document.pk, circulation_pk=circulation.pk)
+    world.add("documentcustodian", DocumentCustodianFactory(department=home, person=author))
+    world.add("secrecyperiodreview", SecrecyPeriodReviewFactory(department=home))
 
     # --- publishing --------------------------------------------------------------------------
     publication = world.add(
