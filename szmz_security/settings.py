@@ -407,7 +407,6 @@ SPECTACULAR_SETTINGS = {
         "AssetTypeEnum": "assets.models.Asset.Type",
         "SecrecyLevelEnum": "media_control.ledger.models.SecrecyLevel",
         "ClassifiedDocumentLevelEnum": "secrecy.documents.models.ClassifiedDocument.Level",
-        "ArchiveGradeEnum": "secrecy.archives.models.Grade",
     },
 }
 

@@ -59,8 +59,23 @@ class ObligationView(DetailFormsMixin, ObjectView):
         context.update(
             schedule=[(when, stage) for when, stage in services.schedule(self.object)],
             notifications_sent=self.object.notifications.values("stage").distinct().count(),
+            subject_link=self.subject_link(self.object.subject),
         )
         return context
+
+    def subject_link(self, subject):
+        """The subject's page, when the user may open it: an officer who owes a deadline may not
+        see its record (a classified person, an archive series), and a link must not answer 404."""
+        url = getattr(subject, "get_absolute_url", None)
+        if url is None:
+            return None
+        manager = getattr(type(subject), "objects", None)
+        if (
+            hasattr(manager, "visible_to")
+            and not manager.visible_to(self.request.user).filter(pk=subject.pk).exists()
+        ):
+            return None
+        return url()
 
 
 @register_model_view(Obligation, "meet")
