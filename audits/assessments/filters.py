@@ -7,7 +7,9 @@ from .models import ExternalAssessment
 class ExternalAssessmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
     kind = django_filters.ChoiceFilter(label="测评类型", choices=ExternalAssessment.Kind.choices)
-    year = django_filters.NumberFilter(label="年度", field_name="assessed_on", lookup_expr="year", min_value=1900, max_value=2999)
+    year = django_filters.NumberFilter(
+        label="年度", field_name="assessed_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
 
     class Meta:
         model = ExternalAssessment

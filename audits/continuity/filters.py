@@ -21,7 +21,9 @@ class EmergencyPlanFilterSet(django_filters.FilterSet):
 class EmergencyDrillFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
     status = django_filters.ChoiceFilter(label="状态", choices=EmergencyDrill.Status.choices)
-    year = django_filters.NumberFilter(label="年度", field_name="planned_on", lookup_expr="year", min_value=1900, max_value=2999)
+    year = django_filters.NumberFilter(
+        label="年度", field_name="planned_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
 
     class Meta:
         model = EmergencyDrill

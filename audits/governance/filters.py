@@ -61,7 +61,9 @@ class OnCallShiftFilterSet(django_filters.FilterSet):
 
 class SecurityScanFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
-    year = django_filters.NumberFilter(label="年度", field_name="scanned_on", lookup_expr="year", min_value=1900, max_value=2999)
+    year = django_filters.NumberFilter(
+        label="年度", field_name="scanned_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
     open_findings = django_filters.BooleanFilter(label="有未整改发现", method="filter_open")
 
     class Meta:
@@ -81,7 +83,9 @@ class SecurityScanFilterSet(django_filters.FilterSet):
 
 class PatchRecordFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
-    year = django_filters.NumberFilter(label="年度", field_name="applied_on", lookup_expr="year", min_value=1900, max_value=2999)
+    year = django_filters.NumberFilter(
+        label="年度", field_name="applied_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
 
     class Meta:
         model = PatchRecord
@@ -116,7 +120,9 @@ class LogSourceFilterSet(django_filters.FilterSet):
 
 class TrainingSessionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
-    year = django_filters.NumberFilter(label="年度", field_name="held_on", lookup_expr="year", min_value=1900, max_value=2999)
+    year = django_filters.NumberFilter(
+        label="年度", field_name="held_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
 
     class Meta:
         model = TrainingSession

@@ -37,7 +37,9 @@ class VendorStaffAccessFilterSet(django_filters.FilterSet):
 
 class OutsourcingReviewFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
-    year = django_filters.NumberFilter(label="年度", field_name="reviewed_on", lookup_expr="year", min_value=1900, max_value=2999)
+    year = django_filters.NumberFilter(
+        label="年度", field_name="reviewed_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
 
     class Meta:
         model = OutsourcingReview

@@ -28,7 +28,9 @@ class ClassifiedPersonFilterSet(django_filters.FilterSet):
 
 class SecrecyEducationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
-    year = django_filters.NumberFilter(label="年度", field_name="held_on", lookup_expr="year", min_value=1900, max_value=2999)
+    year = django_filters.NumberFilter(
+        label="年度", field_name="held_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
 
     class Meta:
         model = SecrecyEducation
