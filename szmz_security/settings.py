@@ -257,7 +257,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat writes each entry's last_run_at after every task it sends (not every 3 minutes), so that
 # /healthz/ sees a running beat within a minute of its start.
 CELERY_BEAT_SYNC_EVERY = 1
-from .beat import BEAT_SCHEDULE  # noqa: E402 - the periodic tasks, one entry each
+from szmz_security.beat import BEAT_SCHEDULE  # noqa: E402 - the periodic tasks, one entry each
 
 CELERY_BEAT_SCHEDULE = dict(BEAT_SCHEDULE)
 
