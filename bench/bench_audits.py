@@ -12,12 +12,11 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from audits.generate import generate_risks
 from audits.models import Risk
-from bench.common import Row, median, percentile, stopwatch
+from bench.common import Row, logged_in_client, median, percentile, stopwatch
 
 RISKS_PER_SCALE = 20_000
 REQUESTS = 30
@@ -62,8 +61,7 @@ def run(ctx):
         "heat map": ("/audits/risks/heat-map/", False),
     }
     for label, user in (("工作人员", staff), ("安全员", officer)):
-        client = Client()
-        client.force_login(user)
+        client = logged_in_client(user)
         for page, (url, check) in pages.items():
             median_ms, p95_ms, queries = measure(client, url, user.username, check_rows=check)
             rows += [

@@ -31,6 +31,8 @@ import ahocorasick
 from bench.common import Row
 from publishing import wordfilter
 from publishing.models import WordCategory, WordLevel
+from publishing.wordfilter.folding import _encode
+from publishing.wordfilter.matcher import _load_rows
 
 ORDER = 20
 SEED = 2026
@@ -105,7 +107,7 @@ def run(ctx):
     size = megabytes(text)
 
     result, import_seconds = timed(wordfilter.add_words, words)
-    rows_in_db, read_seconds = timed(lambda: list(wordfilter._load_rows()))
+    rows_in_db, read_seconds = timed(lambda: list(_load_rows()))
 
     matcher, build_seconds = timed(wordfilter.Matcher.build, "bench", rows_in_db)
     tracemalloc.start()
@@ -118,7 +120,7 @@ def run(ctx):
     wordfilter.check("预热")  # the process's automaton for the current version (built or loaded once)
     hits, check_seconds = timed(wordfilter.check, text)
     (folded, _positions), fold_seconds = timed(wordfilter.normalize, text)
-    matches, match_seconds = timed(lambda: sum(1 for _ in matcher.automaton.iter(wordfilter._encode(folded))))
+    matches, match_seconds = timed(lambda: sum(1 for _ in matcher.automaton.iter(_encode(folded))))
 
     # The same words as one regular expression, on the same folded text (first 1 MB).
     sample = text.encode()[:REGEX_BYTES].decode(errors="ignore")
@@ -130,7 +132,7 @@ def run(ctx):
     regex, compile_seconds = timed(re.compile, pattern)
     regex_matches, regex_seconds = timed(lambda: sum(1 for _ in regex.finditer(folded_sample)))
     sample_matches, sample_match_seconds = timed(
-        lambda: sum(1 for _ in matcher.automaton.iter(wordfilter._encode(folded_sample)))
+        lambda: sum(1 for _ in matcher.automaton.iter(_encode(folded_sample)))
     )
     # The same automaton over the characters themselves (no small-alphabet encoding), for the record.
     plain = ahocorasick.Automaton()

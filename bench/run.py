@@ -19,6 +19,7 @@ import inspect
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -200,13 +201,21 @@ def main(argv=None):
             cursor.execute("ANALYZE")
 
     ctx = Context(scale=args.scale, database=connection.vendor, summary=summary)
+    failed = []
     for name, module in modules:
         print(f"  running bench_{name} …", flush=True)
         started = time.perf_counter()
-        result = module.run(ctx) if inspect.signature(module.run).parameters else module.run()
+        try:
+            result = module.run(ctx) if inspect.signature(module.run).parameters else module.run()
+        except Exception:  # noqa: BLE001 - one broken benchmark must not lose the others' figures
+            traceback.print_exc()
+            failed.append(name)
+            continue
         rows += [(name, row) for row in result]
         rows.append((name, Row("(benchmark wall time)", time.perf_counter() - started, "s")))
     print_table(rows)
+    if failed:
+        raise SystemExit(f"failed: {', '.join(f'bench_{name}' for name in failed)}")
 
 
 if __name__ == "__main__":
