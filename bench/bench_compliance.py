@@ -16,11 +16,10 @@ import tracemalloc
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bench.common import Row, median, percentile
+from bench.common import Row, logged_in_client, median, percentile
 from szmz_security.compliance.models import InspectionReport
 from szmz_security.compliance.tasks import KIND as REPORT_JOB
 from szmz_security.jobs import services as jobs
@@ -130,8 +129,7 @@ def year_of_records(today, rng, chunk=5000):
 def run(ctx):
     user_model = get_user_model()
     officer = user_model.objects.get(username="gen.security-officer1")
-    client = Client()
-    client.force_login(officer)
+    client = logged_in_client(officer)
     today = timezone.localdate()
     rows = [Row("obligations before the year's records", Obligation.objects.count(), "rows")]
     small = measure(client)

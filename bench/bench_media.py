@@ -11,10 +11,9 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.common import Row, median, percentile
+from bench.common import Row, logged_in_client, median, percentile
 from media_control.generate import generate_media
 from media_control.models import Medium
 from szmz_security.org.models import Department
@@ -56,8 +55,7 @@ def run(ctx):
         Row("工作人员: media visible", visible, "rows"),
     ]
     for label, user in (("工作人员", staff), ("安全员", officer)):
-        client = Client()
-        client.force_login(user)
+        client = logged_in_client(user)
         for page, url in (
             ("page 1", URL),
             (f"page {deep}", f"{URL}?page={deep}"),
