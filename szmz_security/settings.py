@@ -151,6 +151,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "szmz_security.accounts.validators.ComplexityValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "szmz_security.accounts.validators.HistoryValidator", "OPTIONS": {"remember": 5}},
 ]
+# Argon2id first; PBKDF2 verifies (and upgrades at sign-in) the hashes written before it.
+PASSWORD_HASHERS = [
+    "szmz_security.accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# OWASP's Argon2id profile (m = 47 MiB, t = 1, p = 1): ~50 ms of one core on this machine class.
+PASSWORD_ARGON2 = {"time_cost": 1, "memory_cost": 47_104, "parallelism": 1}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
