@@ -1,9 +1,26 @@
 """What every app's models wrote again and again, declared once (no models here). A field built
 here deconstructs exactly like the one written out, so moving a model to it needs no migration."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+
+_PK_MARKER = 987654321
+
+
+@lru_cache(maxsize=512)
+def _url_parts(script_prefix, viewname):
+    prefix, suffix = reverse(viewname, args=[_PK_MARKER]).rsplit(str(_PK_MARKER), 1)
+    return prefix, suffix
+
+
+def detail_url(viewname, pk):
+    """``reverse(viewname, args=[pk])`` for a route whose one argument is an integer key, resolved
+    once per route: a list page links every row, and ``reverse`` per row was a tenth of its time."""
+    prefix, suffix = _url_parts(get_script_prefix(), viewname)
+    return f"{prefix}{int(pk)}{suffix}"
 
 
 class DetailUrlMixin:
@@ -11,7 +28,7 @@ class DetailUrlMixin:
     one the registry generates for a declared model."""
 
     def get_absolute_url(self):
-        return reverse(f"{self._meta.app_label}:{self._meta.model_name}", args=[self.pk])
+        return detail_url(f"{self._meta.app_label}:{self._meta.model_name}", self.pk)
 
 
 def user_field(verbose_name, *, null=False, on_delete=models.PROTECT, related_name="+", **options):

@@ -20,6 +20,7 @@ grantees of the record (guardian "view" rows: the reporter, the named people, a 
 """
 
 import functools
+import weakref
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -56,24 +57,43 @@ def granted_permissions(user):
     if not tables:
         return set()
     group_ids = [group.pk for group in user.groups.all()] or [0]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _prepare_grants_statement(cursor, tables)
+            cursor.execute(f"EXECUTE {GRANTS_STATEMENT}(%s, %s)", [user.pk, group_ids])  # nosec B608 # a constant name
+        else:
+            # SQLite has no arrays: one placeholder per group id.
+            sql = _grants_sql(tables, "%s", "IN ({})".format(", ".join(["%s"] * len(group_ids))))
+            cursor.execute(sql, [value for _tables in tables for value in (user.pk, *group_ids)])
+        return set(cursor.fetchall())
+
+
+def _grants_sql(tables, user_param, group_match):
     branches = []
-    params = []
     for user_table, group_table in tables.values():
-        branches.append(f'SELECT permission_id FROM "{user_table}" WHERE user_id = %s')  # nosec B608 # table names come from the models' metadata, values are parameters
-        branches.append(f'SELECT permission_id FROM "{group_table}" WHERE group_id = ANY(%s)')  # nosec B608 # as above
-        params += [user.pk, group_ids]
-    sql = (
+        branches.append(f'SELECT permission_id FROM "{user_table}" WHERE user_id = {user_param}')  # nosec B608 # table names come from the models' metadata, values are parameters
+        branches.append(f'SELECT permission_id FROM "{group_table}" WHERE group_id {group_match}')  # nosec B608 # as above
+    return (
         "SELECT ct.app_label, p.codename FROM auth_permission p "
         "JOIN django_content_type ct ON ct.id = p.content_type_id "
         f"WHERE p.id IN ({' UNION '.join(branches)})"  # nosec B608 # built from the constant branches above
     )
-    if connection.vendor == "sqlite":
-        # SQLite has no arrays: one placeholder per group id.
-        sql = sql.replace("= ANY(%s)", "IN ({})".format(", ".join(["%s"] * len(group_ids))))
-        params = [value for param in params for value in (param if isinstance(param, list) else [param])]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return set(cursor.fetchall())
+
+
+# PostgreSQL spent 1–2 ms planning the 80 branches on every page and 0.3 ms running them: the
+# statement is prepared once per database connection (a prepared statement outlives a rolled-back
+# transaction; a new connection prepares it again) and only executed afterwards.
+GRANTS_STATEMENT = "portal_granted_permissions"
+_connections_prepared = weakref.WeakSet()
+
+
+def _prepare_grants_statement(cursor, tables):
+    raw = connection.connection
+    if raw in _connections_prepared:
+        return
+    sql = _grants_sql(tables, "$1", "= ANY($2)")
+    cursor.execute(f"PREPARE {GRANTS_STATEMENT}(bigint, bigint[]) AS {sql}")  # nosec B608 # built from metadata, no value
+    _connections_prepared.add(raw)
 
 
 @functools.cache

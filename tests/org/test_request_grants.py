@@ -6,11 +6,11 @@ or a revocation must show on the user's next page."""
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from incidents.models import Incident
-from szmz_security.org.access import grant, revoke, share_with_department
+from szmz_security.org.access import grant, granted_permissions, revoke, share_with_department
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +78,24 @@ def test_joining_a_department_applies_on_the_next_page(client, staff, other_depa
     staff.groups.add(other_department.group)
     assert theirs.pk in listed(client)
     assert "养老服务处" in client.get("/incidents/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_prepared_grants_statement_survives_a_rollback_and_a_new_connection(
+    staff, department, other_department
+):
+    """On PostgreSQL the grants query is prepared once per connection: a rolled-back transaction
+    keeps it, a new connection prepares it again, and each time the answer is the current one."""
+    record = IncidentFactory(department=other_department)
+    assert ("incidents", "view_incident") not in granted_permissions(staff)
+    with transaction.atomic():
+        grant("view", staff, record)
+        assert ("incidents", "view_incident") in granted_permissions(staff)
+        transaction.set_rollback(True)
+    assert ("incidents", "view_incident") not in granted_permissions(staff)
+
+    grant("view", staff, record)
+    connection.close()
+    assert ("incidents", "view_incident") in granted_permissions(staff)
+    revoke("view", staff, record)
+    assert ("incidents", "view_incident") not in granted_permissions(staff)
