@@ -14,8 +14,8 @@ guardian grants it holds once per request (``org.access.may_hold_grants``).
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import OuterRef, Q, Subquery
+from django.contrib.auth.models import Group, Permission
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from szmz_security.org.access import user_group_ids
 
@@ -28,7 +28,8 @@ class PortalModelBackend(ModelBackend):
         users = (
             get_user_model()
             ._default_manager.select_related("profile")
-            .prefetch_related("groups__department")
+            # The groups with their departments in one query (a department is a group's one-to-one).
+            .prefetch_related(Prefetch("groups", queryset=Group.objects.select_related("department")))
             .annotate(password_set_at=Subquery(last_change.values("changed_at")[:1]))
         )
         try:
