@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -116,6 +117,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates, so templates/django/forms/ can override one.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
