@@ -17,7 +17,7 @@ from django.utils import timezone
 from szmz_security.core.uploads import check_upload
 from szmz_security.obligations import services as obligations
 from szmz_security.obligations.models import Obligation
-from szmz_security.org.access import can, grant
+from szmz_security.org.access import can, grant, may_hold_grants
 
 from .categories import Grade, category_of
 from .models import Attachment, CorrectiveAction, Incident, RegulatorReport, ReportingRule, TimelineEntry
@@ -54,22 +54,30 @@ def may_grade_on_filing(user):
     return user.has_perm(HANDLE_PERMISSION)
 
 
-def can_handle(user, incident):
-    """Officers (global permission) or a person granted this incident may grade and handle it."""
-    if not can(user, "view", incident):
+def can_handle(user, incident, *, visible=False):
+    """Officers (global permission) or a person granted this incident may grade and handle it.
+    ``visible``: the caller has just read the incident through the access rule."""
+    if not visible and not can(user, "view", incident):
         return False
-    return user.has_perm(HANDLE_PERMISSION) or user.has_perm(HANDLE_PERMISSION, incident)
+    if user.has_perm(HANDLE_PERMISSION):
+        return True
+    # guardian's per-record check is a query; a user who holds no handling grant on any incident
+    # (the request's grants, read once) cannot hold one on this one.
+    return may_hold_grants(user, Incident, "handle") and user.has_perm(HANDLE_PERMISSION, incident)
 
 
-def can_contribute(user, incident):
+def can_contribute(user, incident, *, handler=None):
     """Who may add a timeline note or evidence: handlers, the reporter, the owners of its
     corrective actions, and those who may change the record (its department head). Read-only
-    roles (inspectors, leadership) may not."""
-    if not can(user, "view", incident):
-        return False
+    roles (inspectors, leadership) may not. ``handler``: ``can_handle`` already worked out by a
+    caller that read the incident through the access rule."""
+    if handler is None:
+        if not can(user, "view", incident):
+            return False
+        handler = can_handle(user, incident, visible=True)
     return (
         incident.reported_by_id == user.pk
-        or can_handle(user, incident)
+        or handler
         or can(user, "change", incident)
         or incident.corrective_actions.filter(owner=user).exists()
     )

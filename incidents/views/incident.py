@@ -164,7 +164,10 @@ class IncidentView(DetailFormsMixin, ObjectView):
     related = ("department", "reported_by__profile")
 
     def get_context_data(self, **kwargs):
-        self.handler = self.content_visible and services.can_handle(self.request.user, self.object)
+        # The object was read through the access rule (get_object): no second visibility check.
+        self.handler = self.content_visible and services.can_handle(
+            self.request.user, self.object, visible=True
+        )
         context = super().get_context_data(**kwargs)
         if self.content_visible:  # else the redacted page (need-to-know) shows no content
             context.update(self.detail_context(context))
@@ -208,7 +211,7 @@ class IncidentView(DetailFormsMixin, ObjectView):
         transitions = services.TRANSITIONS.get(incident.state, ()) if self.handler else ()
         return {
             "can_handle": self.handler,
-            "can_contribute": services.can_contribute(user, incident),
+            "can_contribute": services.can_contribute(user, incident, handler=self.handler),
             # Only a mistaken filing that owes nothing can be deleted: hide a button that would refuse.
             "can_delete": context.get("can_delete") and services.is_deletable(incident),
             "visible_obligations": visible_obligations,
