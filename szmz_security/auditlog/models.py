@@ -25,12 +25,15 @@ class AuditEventQuerySet(models.QuerySet):
             heads = {}
             for log_class in sorted({obj.log_class for obj in objs}):
                 chain.lock(log_class, self.db)
-                heads[log_class] = chain.last_hash(self.model, log_class, self.db)
+                heads[log_class] = AuditChainHead.hash_of(log_class, self.db)
             now = timezone.now()
             for obj in objs:
                 obj.at = now
                 heads[obj.log_class] = chain.link(obj, heads[obj.log_class])
-            return super().bulk_create(objs, *args, **kwargs)
+            created = super().bulk_create(objs, *args, **kwargs)
+            last = {obj.log_class: obj for obj in created}  # in chain order: the last one wins
+            AuditChainHead.advance(list(last.values()), self.db)
+            return created
 
 
 class AuditEvent(models.Model):
@@ -134,8 +137,62 @@ class AuditEvent(models.Model):
             # Stamped under the lock, so that time order and chain order agree (the purge
             # removes a prefix of the chain).
             self.at = timezone.now()
-            chain.link(self, chain.last_hash(type(self), self.log_class, using))
+            chain.link(self, AuditChainHead.hash_of(self.log_class, using))
             super().save(*args, **kwargs)
+            AuditChainHead.advance([self], using)
+
+
+class AuditChainHead(models.Model):
+    """The last event of each class's chain, kept beside the log under the class's lock, so that a
+    write reads its predecessor's hash by primary key. Looking it up in the log itself (the
+    highest id of the class) touched every day partition of the class, and grew with them: ~3 ms
+    per write at 5M events. A missing row (a new class, a restored database) is found the old
+    way; a wrong one would show as a break at the next verification, as any tampering does."""
+
+    log_class = models.CharField("日志类别", max_length=10, primary_key=True)
+    event_id = models.BigIntegerField("链末事件")
+    hash = models.CharField("哈希", max_length=64)
+
+    class Meta:
+        verbose_name = "审计链末端"
+        verbose_name_plural = "审计链末端"
+
+    def __str__(self):
+        return f"{self.log_class} #{self.event_id}"
+
+    @classmethod
+    def hash_of(cls, log_class, using):
+        head = cls.objects.using(using).filter(pk=log_class).values_list("hash", flat=True).first()
+        return head or chain.last_hash(AuditEvent, log_class, using)
+
+    @classmethod
+    def advance(cls, events, using):
+        """Record each event as its class's head (one upsert). A database that does not return
+        the ids of a bulk insert leaves the head to be found in the log next time."""
+        unknown = {event.log_class for event in events if event.pk is None}
+        if unknown:
+            cls.objects.using(using).filter(pk__in=unknown).delete()
+        cls.objects.using(using).bulk_create(
+            [
+                cls(log_class=event.log_class, event_id=event.pk, hash=event.hash)
+                for event in events
+                if event.pk is not None
+            ],
+            update_conflicts=True,
+            unique_fields=["log_class"],
+            update_fields=["event_id", "hash"],
+        )
+
+    @classmethod
+    def rebuild(cls, using="default"):
+        """The heads read again from the log (after rows were written around ``save``: a restore,
+        a bulk load)."""
+        events = AuditEvent.objects.using(using)
+        cls.objects.using(using).all().delete()
+        for log_class in AuditEvent.LogClass.values:
+            last = events.filter(log_class=log_class).order_by("-pk").values("pk", "hash").first()
+            if last:
+                cls.objects.using(using).create(log_class=log_class, event_id=last["pk"], hash=last["hash"])
 
 
 class AuditPurgeQuerySet(models.QuerySet):
