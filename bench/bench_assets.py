@@ -21,11 +21,11 @@ from django.test.utils import CaptureQueriesContext
 from assets.generate import generate_assets
 from assets.models import Asset, AssetImport
 from assets.register import resources
+from bench.clients import logged_in_client
 from bench.common import (
     Row,
     explain,
     explain_count,
-    logged_in_client,
     median,
     percentile,
     print_plan,

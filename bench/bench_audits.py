@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from audits.generate import generate_risks
 from audits.models import Risk
-from bench.common import Row, logged_in_client, median, percentile, stopwatch
+from bench.clients import logged_in_client
+from bench.common import Row, median, percentile, stopwatch
 
 RISKS_PER_SCALE = 20_000
 REQUESTS = 30

@@ -19,7 +19,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bench.common import Row, logged_in_client, median, percentile
+from bench.clients import logged_in_client
+from bench.common import Row, median, percentile
 from szmz_security.compliance.models import InspectionReport
 from szmz_security.compliance.tasks import KIND as REPORT_JOB
 from szmz_security.jobs import services as jobs

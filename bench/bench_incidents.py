@@ -19,11 +19,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.clients import logged_in_client
 from bench.common import (
     Row,
     explain,
     explain_count,
-    logged_in_client,
     median,
     percentile,
     print_plan,

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bench.common import Row, logged_in_client, median, percentile
+from bench.clients import logged_in_client
+from bench.common import Row, median, percentile
 from media_control.generate import generate_media
 from media_control.models import Medium
 from szmz_security.org.models import Department
