@@ -69,3 +69,18 @@ def test_simulated_staff_sign_in_click_the_round_and_file_incidents(live_server,
     assert filed.exists()
     assert {incident.department for incident in filed} == {department}
     assert {incident.reported_by.username for incident in filed} <= {"load1", "load2"}
+
+
+def test_the_runner_starts_before_django_is_set_up():
+    """``make bench-load`` imports its runner with no settings configured: a module of bench/ that
+    imports a model at the top (bench.common once did) stops it before it starts."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(  # nosec B603 # this interpreter, a fixed statement
+        [sys.executable, "-c", "import bench.load.run"],
+        cwd=LOCUSTFILE.parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
