@@ -208,25 +208,23 @@ def _advance_bookkeeping_sql(ids, stages, now):
     stage after it ``next_reminder_at`` (as ``next_reminder``), NULL when none is left."""
     stage_cte, stage_params = _stage_values(stages)
     table = _names()["obligation"]
+    # Per row two look-ups in the five-row stage list (correlated subqueries), rather than a join
+    # of every row with every stage aggregated twice: a third of the statement's time.
     sql = f"""
 WITH {stage_cte},
-timed AS (
-    SELECT o.id, o.last_stage_index AS was, s.idx, {STAGE_TIME} AS at
-    FROM unnest(%s::bigint[]) AS due(id) JOIN {table} o ON o.id = due.id CROSS JOIN stage s
-),
 reached AS (
-    SELECT id, COALESCE(MAX(idx) FILTER (WHERE idx > was AND at <= %s), was) AS last_index
-    FROM timed GROUP BY id, was
-),
-planned AS (
-    SELECT r.id, r.last_index, MIN(t.at) FILTER (WHERE t.idx > r.last_index) AS next_at
-    FROM reached r JOIN timed t ON t.id = r.id GROUP BY r.id, r.last_index
+    SELECT o.id, o.created_at, o.due_at, COALESCE(
+        (SELECT MAX(s.idx) FROM stage s WHERE s.idx > o.last_stage_index AND {STAGE_TIME} <= %s),
+        o.last_stage_index
+    ) AS last_index
+    FROM unnest(%s::bigint[]) AS due(id) JOIN {table} o ON o.id = due.id
 )
-UPDATE {table} SET last_stage_index = p.last_index, next_reminder_at = p.next_at
-FROM planned p WHERE {table}.id = p.id
+UPDATE {table} SET last_stage_index = o.last_index,
+    next_reminder_at = (SELECT MIN({STAGE_TIME}) FROM stage s WHERE s.idx > o.last_index)
+FROM reached o WHERE {table}.id = o.id
 """  # nosec B608 # quoted names from _meta; every value is a parameter
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*stage_params, ids, now])
+        cursor.execute(sql, [*stage_params, now, ids])
 
 
 def _url_parts():

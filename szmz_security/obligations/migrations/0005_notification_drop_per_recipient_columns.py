@@ -1,7 +1,7 @@
 """Issue #14's leaner design, step 3 of 3: the per-recipient columns go (their state is in the
-receipts now), the key is unique per message, and on PostgreSQL the recipients get a GIN index
-(``jsonb_path_ops``) for "messages sent to me" (``recipients @> '[<id>]'``). SQLite scans the
-JSON array instead (models.RecipientIncludes)."""
+receipts now), the key is unique per message (a constraint: no pattern-ops index beside it), and
+on PostgreSQL the recipients get a GIN index (``jsonb_path_ops``) for "messages sent to me"
+(``recipients @> '[<id>]'``). SQLite scans the JSON array instead (models.RecipientIncludes)."""
 
 from django.db import migrations, models
 
@@ -34,10 +34,9 @@ class Migration(migrations.Migration):
         migrations.RemoveField(model_name="notification", name="email_error"),
         migrations.RemoveField(model_name="notification", name="email_attempts"),
         migrations.RemoveField(model_name="notification", name="email_next_attempt_at"),
-        migrations.AlterField(
+        migrations.AddConstraint(
             model_name="notification",
-            name="key",
-            field=models.CharField(max_length=200, unique=True, verbose_name="去重键"),
+            constraint=models.UniqueConstraint(fields=("key",), name="notification_once_per_key"),
         ),
         migrations.AddIndex(
             model_name="notification",
