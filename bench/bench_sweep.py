@@ -258,9 +258,7 @@ def run(ctx):
             baseline,
             "s",
         ),
-        Row(
-            "sweep 1: of which the messages' INSERT", insert_1, "s", insert_1 / baseline, "baseline"
-        ),
+        Row("sweep 1: of which the messages' INSERT", insert_1, "s", insert_1 / baseline, "baseline"),
         Row(
             "sweep 1: of which the obligations' bookkeeping UPDATE",
             update_1,
