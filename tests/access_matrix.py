@@ -18,7 +18,8 @@ another department. A route missing here fails the suite: add its line.
   handle("key", "perm")     a viewer of the record who also holds a global permission (or,
                             with role=, that role, where the code asks for the role itself)
   step("key")               a workflow step: any viewer reaches it, the service decides
-  own("key")                only the user the record belongs to (a notification); others 404
+  own("key")                only the user the record belongs to (a notification: one of its
+                            recipients); others 404
   ADMIN_SITE                the Django admin (NAMESPACES below): staff only
   SIGN_OUT                  signing out: everyone ends on the sign-in page
 
@@ -142,7 +143,7 @@ EXPECTATIONS = {
     "obligations:obligation_waive": change("obligation"),
     "obligations:notification_list": SIGNED_IN,
     "obligations:notification_read_all": SIGNED_IN,
-    "obligations:notification_read": signed_in("notification"),  # marks only the reader's own
+    "obligations:notification_read": own("notification"),  # a message not sent to me: 404
     # --- audit log ------------------------------------------------------------------------------
     "auditlog:auditevent_list": perm("auditlog.view_auditevent"),
     # --- compliance -----------------------------------------------------------------------------

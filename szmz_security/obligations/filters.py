@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from szmz_security.org.models import Department
 
-from .models import Notification, Obligation
+from .models import Notification, NotificationReceipt, Obligation
 
 STATE_CHOICES = [("overdue", "已逾期"), ("due_soon", "即将到期"), *Obligation.State.choices]
 
@@ -39,9 +39,14 @@ class ObligationFilterSet(django_filters.FilterSet):
 
 
 class NotificationFilterSet(django_filters.FilterSet):
+    # read_at and email_status are the reader's own (annotated by Notification.objects.visible_to).
     unread = django_filters.BooleanFilter(label="只看未读", field_name="read_at", lookup_expr="isnull")
+    level = django_filters.ChoiceFilter(label="级别", choices=Notification.Level.choices)
+    email_status = django_filters.ChoiceFilter(
+        label="邮件状态", choices=NotificationReceipt.EmailStatus.choices, field_name="email_status"
+    )
     q = django_filters.CharFilter(label="搜索", field_name="title", lookup_expr="icontains")
 
     class Meta:
         model = Notification
-        fields = ["unread", "q"]
+        fields = ["unread", "level", "email_status", "q"]

@@ -1,9 +1,13 @@
 """Obligations (anything with a due date) and the notifications they send (DESIGN.md §3–4)."""
 
+import json
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -156,31 +160,80 @@ ObligationUserObjectPermission, ObligationGroupObjectPermission = object_permiss
 BELL_COUNT_CAP = 99
 
 
+class RecipientIncludes(models.Lookup):
+    """``recipients__includes=<user id>``: the message named that user. On PostgreSQL containment
+    (``@>``, served by the GIN index of migration 0004); elsewhere a scan of the JSON array."""
+
+    lookup_name = "includes"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} @> %s::jsonb", [*params, json.dumps([int(self.rhs)])]
+        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE value = %s)"  # nosec B608 # a column; the id is a parameter
+        return sql, [*params, int(self.rhs)]
+
+
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(recipient=user)
+        """The messages that named ``user`` among their recipients when they were sent."""
+        return self.filter(recipients__includes=user.pk)
 
-    def unread(self):
-        return self.filter(read_at__isnull=True)
+    def with_state_for(self, user, read_through=None):
+        """Annotate the user's own state: ``read_at`` (their receipt's, or their mark-all-read
+        time for older messages) and ``email_status``, each a subquery: no query per row."""
+        receipt = NotificationReceipt.objects.filter(notification=OuterRef("pk"), recipient=user)
+        read_at = Subquery(receipt.values("read_at")[:1])
+        if read_through is None:
+            read_through = NotificationReadMark.read_through_for(user)
+        if read_through is not None:
+            read_at = Coalesce(
+                read_at, Case(When(created_at__lte=read_through, then=Value(read_through)), default=None)
+            )
+        return self.annotate(
+            read_at=read_at,
+            email_status=Coalesce(
+                Subquery(receipt.values("email_status")[:1]), Value(NotificationReceipt.EmailStatus.NONE)
+            ),
+        )
+
+    def unread_for(self, user, read_through=None):
+        """Mine, newer than my mark-all-read time, without a read receipt of mine. The time is
+        a literal (read first), so PostgreSQL can start from the created_at index when it is
+        recent: an officer with 100,000 messages, all read, costs a short range, not a scan."""
+        if read_through is None:
+            read_through = NotificationReadMark.read_through_for(user)
+        mine = self.for_user(user)
+        if read_through is not None:
+            mine = mine.filter(created_at__gt=read_through)
+        read = NotificationReceipt.objects.filter(
+            notification=OuterRef("pk"), recipient=user, read_at__isnull=False
+        )
+        return mine.exclude(Exists(read))
 
     def unread_badge(self, user):
         """The bell's count, capped: counting at most 100 rows keeps it cheap for someone with
         tens of thousands unread; anything over 99 shows as "99+"."""
-        count = self.filter(recipient=user, read_at__isnull=True)[: BELL_COUNT_CAP + 1].count()
+        # No ordering: any 100 rows do, so no sort of everything unread.
+        count = self.unread_for(user).order_by().values("pk")[: BELL_COUNT_CAP + 1].count()
         return f"{BELL_COUNT_CAP}+" if count > BELL_COUNT_CAP else count
 
     def visible_to(self, user, action="view"):
-        # Notifications are personal: each user sees only their own.
+        # Notifications are personal: each user sees only the messages sent to them.
         if not user.is_authenticated:
             return self.none()
-        return self.filter(recipient=user)
+        return self.for_user(user).with_state_for(user)
 
 
 class Notification(models.Model):
-    """One message to one person, in the bell and (when they have an address) by e-mail.
+    """One message: an obligation's reminder stage, or a one-off notice, with who it was sent to.
 
-    ``key`` is unique per recipient: for an obligation's reminder it is
-    ``obligation:<id>:<stage>``, so a retried or doubled sweep can never send a stage twice.
+    ``key`` is unique: for an obligation's reminder it is ``obligation:<id>:<stage>``, so a
+    retried or doubled sweep can never send a stage twice. ``recipients`` (user ids) is fixed
+    when it is sent — who was told is part of the record, not recomputed from today's roles. Each
+    person's read and e-mail state lives in a ``NotificationReceipt``, written only when they read
+    it or when its e-mail is fanned out (issue #14's leaner design: one row per message).
     """
 
     class Level(models.TextChoices):
@@ -188,19 +241,6 @@ class Notification(models.Model):
         WARNING = "warning", "提醒"
         DANGER = "danger", "逾期"
 
-    class EmailStatus(models.TextChoices):
-        NONE = "none", "不发送"
-        PENDING = "pending", "待发送"
-        SENDING = "sending", "发送中"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="接收人",
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
     key = models.CharField("去重键", max_length=200)
     obligation = models.ForeignKey(
         Obligation,
@@ -216,6 +256,51 @@ class Notification(models.Model):
     body = models.TextField("内容", blank=True)
     url = models.CharField("链接", max_length=300, blank=True)
     created_at = models.DateTimeField("发送时间", default=timezone.now, db_index=True)
+    recipients = models.JSONField("接收人", default=list)
+    # Set when a recipient with an address has no e-mail receipt yet; deliver_email fans it out.
+    email_fanout_due = models.BooleanField("待分发邮件", default=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        # A constraint rather than unique=True: PostgreSQL then builds no second, pattern-ops
+        # index on the key, which nothing searches and every insert would pay for.
+        constraints = [models.UniqueConstraint(fields=["key"], name="notification_once_per_key")]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(email_fanout_due=True), name="notification_fanout_due"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+Notification._meta.get_field("recipients").register_lookup(RecipientIncludes)
+
+
+class NotificationReceipt(models.Model):
+    """One recipient's state of one message: when they read it, and its e-mail to them."""
+
+    class EmailStatus(models.TextChoices):
+        NONE = "none", "不发送"
+        PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    notification = models.ForeignKey(
+        Notification, verbose_name="通知", on_delete=models.CASCADE, related_name="receipts"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notification_receipts",
+    )
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
     email_status = models.CharField(
         "邮件状态", max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE
@@ -226,17 +311,42 @@ class Notification(models.Model):
     # When a pending mail may next be tried, or when a claim ("sending") expires.
     email_next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
 
-    objects = NotificationQuerySet.as_manager()
-
     class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        verbose_name = "通知回执"
+        verbose_name_plural = "通知回执"
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "recipient"], name="notification_receipt_once")
+        ]
         indexes = [
-            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
-            models.Index(fields=["email_status", "email_next_attempt_at"], name="notification_email_due"),
+            models.Index(
+                fields=["email_status", "email_next_attempt_at"], name="notification_receipt_email_due"
+            ),
         ]
 
     def __str__(self):
-        return self.title
+        return f"{self.notification} → {self.recipient}"
+
+
+class NotificationReadMark(models.Model):
+    """ "Mark all read": every message to the user sent up to ``read_through`` counts as read,
+    without a receipt per message."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="notification_read_mark",
+    )
+    read_through = models.DateTimeField("全部已读时间")
+
+    class Meta:
+        verbose_name = "通知全部已读"
+        verbose_name_plural = "通知全部已读"
+
+    def __str__(self):
+        return f"{self.user} {self.read_through}"
+
+    @classmethod
+    def read_through_for(cls, user):
+        return cls.objects.filter(user=user).values_list("read_through", flat=True).first()

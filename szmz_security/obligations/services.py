@@ -2,17 +2,19 @@
 
 The sweep that reminds and escalates lives in ``sweep.py`` (re-exported here, as the Celery task
 and the feature apps call it); the reminder stages in ``stages.py``. No ETA tasks (DESIGN.md §3):
-each obligation carries ``next_reminder_at`` (indexed), and e-mail goes out from the notification
-table, each row claimed by a compare-and-set.
+each obligation carries ``next_reminder_at`` (indexed), and e-mail goes out from the receipts
+fanned out of each message, each claimed by a compare-and-set.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ from szmz_security.core.tasks import enqueue_on_commit
 from szmz_security.org.access import grant
 from szmz_security.org.roles import ROLES_BY_CODE
 
-from .models import Notification, Obligation
+from .models import Notification, NotificationReadMark, NotificationReceipt, Obligation
 from .stages import next_reminder, reminder_stages, stages_to_send
 from .stages import schedule as schedule  # the obligation page's timeline
 from .sweep import sweep as sweep  # the Celery task and the feature apps call it here
@@ -140,46 +142,46 @@ def _email_retry_delay(attempts):
 def deliver_email(batch_size=200, now=None):
     """Send the e-mail of pending notifications.
 
-    Each row is claimed by a compare-and-set that also takes a lease; a row whose sender died
-    (still "sending" after the lease) is claimed again. A failed send is retried with growing
-    delays and given up (FAILED, with the error) after NOTIFICATION_EMAIL_MAX_ATTEMPTS."""
+    First the messages whose e-mail is not yet fanned out get a receipt (PENDING) for each
+    recipient with an address. Each receipt is then claimed by a compare-and-set that also takes
+    a lease; one whose sender died (still "sending" after the lease) is claimed again. A failed
+    send is retried with growing delays and given up (FAILED, with the error) after
+    NOTIFICATION_EMAIL_MAX_ATTEMPTS."""
     now = now or timezone.now()
-    status = Notification.EmailStatus
-    due = Notification.objects.filter(
+    fan_out_email(batch_size)
+    status = NotificationReceipt.EmailStatus
+    due = NotificationReceipt.objects.filter(
         (
             Q(email_status=status.PENDING)
             & (Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now))
         )
         | Q(email_status=status.SENDING, email_next_attempt_at__lte=now)
     )
-    batch = list(due.select_related("recipient").order_by("pk")[:batch_size])
+    batch = list(due.select_related("recipient", "notification").order_by("pk")[:batch_size])
     sent = failed = retrying = 0
     if not batch:
         return {"sent": 0, "failed": 0, "retrying": 0}
     connection = get_connection()
-    for notification in batch:
-        attempts = notification.email_attempts + 1
-        claimed = Notification.objects.filter(
-            pk=notification.pk,
-            email_status=notification.email_status,
-            email_attempts=notification.email_attempts,
+    for receipt in batch:
+        attempts = receipt.email_attempts + 1
+        claimed = NotificationReceipt.objects.filter(
+            pk=receipt.pk, email_status=receipt.email_status, email_attempts=receipt.email_attempts
         ).update(
             email_status=status.SENDING, email_attempts=attempts, email_next_attempt_at=now + EMAIL_LEASE
         )
         if claimed != 1:
             continue  # another sender took it
+        notification = receipt.notification
         message = EmailMessage(
             subject=f"[深圳市民政局信息安全] {notification.title}",
             body=f"{notification.body}\n\n{settings.PORTAL_BASE_URL}{notification.url}",
-            to=[notification.recipient.email],
+            to=[receipt.recipient.email],
             connection=connection,
         )
         try:
             message.send()
         except Exception as error:  # noqa: BLE001 - any transport error: retry later
-            logger.warning(
-                "e-mail to %s failed (attempt %s): %s", notification.recipient.email, attempts, error
-            )
+            logger.warning("e-mail to %s failed (attempt %s): %s", receipt.recipient.email, attempts, error)
             if attempts >= settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS:
                 update = {"email_status": status.FAILED, "email_next_attempt_at": None}
                 failed += 1
@@ -189,9 +191,9 @@ def deliver_email(batch_size=200, now=None):
                     "email_next_attempt_at": now + _email_retry_delay(attempts),
                 }
                 retrying += 1
-            Notification.objects.filter(pk=notification.pk).update(email_error=str(error)[:300], **update)
+            NotificationReceipt.objects.filter(pk=receipt.pk).update(email_error=str(error)[:300], **update)
         else:
-            Notification.objects.filter(pk=notification.pk).update(
+            NotificationReceipt.objects.filter(pk=receipt.pk).update(
                 email_status=status.SENT,
                 emailed_at=timezone.now(),
                 email_next_attempt_at=None,
@@ -201,27 +203,89 @@ def deliver_email(batch_size=200, now=None):
     return {"sent": sent, "failed": failed, "retrying": retrying}
 
 
-def notify(users, *, key, title, body="", url="", level=Notification.Level.INFO):
-    """A one-off notification (not tied to an obligation), sent at most once per user and key."""
-    users = list(users)
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                key=key,
-                title=title,
-                body=body,
-                url=url,
-                level=level,
-                email_status=Notification.EmailStatus.PENDING
-                if user.email
-                else Notification.EmailStatus.NONE,
+def fan_out_email(batch_size=200):
+    """Give each recipient with an address of up to ``batch_size`` messages a PENDING receipt:
+    one INSERT … SELECT (a receipt already there is left alone, unless it only records a reading
+    and no mail was ever tried), then the messages are marked done. The messages are locked
+    (skip locked): a second sender takes others, and a ``notify`` adding people to one of them
+    waits, then marks it due again. Returns the number of messages fanned out."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(email_fanout_due=True)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return 0
+        quote = connection.ops.quote_name
+        user = quote(get_user_model()._meta.db_table)
+        message = quote(Notification._meta.db_table)
+        receipt = quote(NotificationReceipt._meta.db_table)
+        if connection.vendor == "postgresql":
+            each = "CROSS JOIN LATERAL jsonb_array_elements_text(n.recipients) AS r(value)"
+            user_id, in_ids, id_params = "r.value::bigint", "n.id = ANY(%s)", [ids]
+        else:
+            each = "CROSS JOIN json_each(n.recipients) AS r"
+            user_id, in_ids, id_params = "r.value", f"n.id IN ({', '.join(['%s'] * len(ids))})", ids
+        pending, none = NotificationReceipt.EmailStatus.PENDING, NotificationReceipt.EmailStatus.NONE
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+INSERT INTO {receipt} (notification_id, recipient_id, read_at, email_status, emailed_at,
+    email_error, email_attempts, email_next_attempt_at)
+SELECT n.id, u.id, NULL, %s, NULL, '', 0, NULL
+FROM {message} n {each} JOIN {user} u ON u.id = {user_id}
+WHERE {in_ids} AND u.email <> ''
+ON CONFLICT (notification_id, recipient_id) DO UPDATE SET email_status = excluded.email_status
+WHERE {receipt}.email_status = %s AND {receipt}.email_attempts = 0
+""",  # nosec B608 # quoted names from _meta; every value is a parameter
+                [pending, *id_params, none],
             )
-            for user in users
-        ],
-        ignore_conflicts=True,
-    )
+        Notification.objects.filter(pk__in=ids).update(email_fanout_due=False)
+    return len(ids)
+
+
+def notify(users, *, key, title, body="", url="", level=Notification.Level.INFO):
+    """A one-off notification (not tied to an obligation), sent at most once per user and key:
+    a second call with the same key adds only the users not yet told, and mails only them."""
+    users = {user.pk: user for user in users}
+    if not users:
+        return None
+    with transaction.atomic():
+        message, created = Notification.objects.select_for_update().get_or_create(
+            key=key,
+            defaults={
+                "title": title,
+                "body": body,
+                "url": url,
+                "level": level,
+                "recipients": sorted(users),
+                "email_fanout_due": any(user.email for user in users.values()),
+            },
+        )
+        added = [pk for pk in users if pk not in message.recipients]
+        if not created and added:
+            message.recipients = [*message.recipients, *sorted(added)]
+            message.email_fanout_due = message.email_fanout_due or any(users[pk].email for pk in added)
+            message.save(update_fields=["recipients", "email_fanout_due"])
     enqueue_on_commit("obligations.deliver_email")
+    return message
+
+
+def mark_read(user, notification=None, at=None):
+    """Record that ``user`` read one message (a receipt of theirs), or, without one, everything
+    sent to them so far (their mark-all-read time: no row per message)."""
+    at = at or timezone.now()
+    if notification is None:
+        NotificationReadMark.objects.update_or_create(user=user, defaults={"read_through": at})
+        return
+    receipts = NotificationReceipt.objects.filter(notification=notification, recipient=user)
+    if not receipts.filter(read_at__isnull=True).update(read_at=at):
+        NotificationReceipt.objects.bulk_create(
+            [NotificationReceipt(notification=notification, recipient=user, read_at=at)],
+            ignore_conflicts=True,
+        )
 
 
 # core.generate computes the bookkeeping of the rows it writes with the sweep's own rule.

@@ -5,7 +5,7 @@ from szmz_security.core.tables import DateTimeColumn
 from szmz_security.core.templatetags.portal import countdown
 from szmz_security.org.access import REDACTED, content_readable
 
-from .models import Notification, Obligation
+from .models import Notification, NotificationReceipt, Obligation
 
 
 class ObligationTable(tables.Table):
@@ -48,11 +48,13 @@ class ObligationTable(tables.Table):
 class NotificationTable(tables.Table):
     title = tables.Column(verbose_name="通知", linkify=lambda record: record.url or None)
     created_at = DateTimeColumn(verbose_name="时间", format="Y-m-d H:i")
+    # My own state (NotificationQuerySet.with_state_for annotates it with the rows).
     read_at = tables.Column(verbose_name="状态", empty_values=())
+    email_status = tables.Column(verbose_name="邮件", empty_values=())
 
     class Meta:
         model = Notification
-        fields = ("title", "created_at", "read_at")
+        fields = ("title", "created_at", "read_at", "email_status")
         attrs = {"class": "table table-hover align-middle"}
 
     def render_read_at(self, value):
@@ -60,3 +62,9 @@ class NotificationTable(tables.Table):
 
     def value_read_at(self, value):
         return "已读" if value else "未读"
+
+    def render_email_status(self, value):
+        return NotificationReceipt.EmailStatus(value).label
+
+    def value_email_status(self, value):
+        return self.render_email_status(value)

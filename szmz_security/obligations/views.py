@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from szmz_security.core.redirects import safe_next_url
@@ -112,11 +111,12 @@ class NotificationListView(ObjectListView):
 @login_required
 @require_POST
 def notification_read(request, pk=None):
-    """Mark one notification (or, without pk, all of mine) read; htmx swaps the bell."""
-    mine = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    """Mark one notification (or, without pk, all of mine) read; htmx swaps the bell. A message
+    not sent to me does not exist for me (404)."""
+    notification = None
     if pk is not None:
-        mine = mine.filter(pk=pk)
-    mine.update(read_at=timezone.now())
+        notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    services.mark_read(request.user, notification)
     if request.htmx:
         unread = Notification.objects.unread_badge(request.user)
         return render(request, "includes/bell.html", {"unread_notifications": unread})

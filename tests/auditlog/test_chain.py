@@ -375,7 +375,7 @@ def test_the_daily_task_notifies_the_officers_of_a_broken_chain(trail, officer, 
     tamper("UPDATE auditlog_auditevent SET ip_address = '10.9.9.9' WHERE id = %s", [trail[1].pk])
     assert verify_chain_task()["ok"] is False
     [notification] = Notification.objects.all()
-    assert notification.recipient == officer  # not plain staff
+    assert notification.recipients == [officer.pk]  # not plain staff
     assert notification.title == "审计日志完整性校验失败"
     assert f"#{trail[1].pk}" in notification.body
     verify_chain_task()  # the same break the same day: told once

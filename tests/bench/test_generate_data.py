@@ -16,6 +16,7 @@ from szmz_security.obligations.models import Notification, Obligation
 from szmz_security.obligations.services import sweep
 from szmz_security.org.models import Department, StaffProfile
 from szmz_security.org.roles import ROLES_BY_CODE
+from tests.notifications import told
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_writes_departments_users_and_obligations_with_history():
     result = sweep(now=now)
     assert result["obligations"] == due
     assert Notification.objects.count() > 100
-    assert Notification.objects.filter(recipient__in=role_holders("security_officer")).exists()
+    assert told(by="pk") & set(role_holders("security_officer").values_list("pk", flat=True))
     # the sweep's bookkeeping is saved: every row's next stage is now in the future
     assert not Obligation.objects.filter(next_reminder_at__lte=now).exists()
     assert not Obligation.objects.open().filter(last_stage_index=-1).exists()
@@ -83,7 +84,8 @@ def test_swept_state_leaves_nothing_due_until_the_next_stage():
     later = now + timedelta(days=91)
     assert sweep(now=later)["obligations"] == waiting
     assert set(Notification.objects.values_list("stage", flat=True)) <= {"breach", "escalation"}
-    assert Notification.objects.filter(stage="escalation", recipient__in=role_holders("leadership")).exists()
+    escalations = Notification.objects.filter(stage="escalation")
+    assert told(escalations, by="pk") & set(role_holders("leadership").values_list("pk", flat=True))
 
 
 def test_refuses_a_second_run_and_production(settings):

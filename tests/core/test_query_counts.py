@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from incidents.models import Incident
 from szmz_security.auditlog.models import AuditEvent
-from szmz_security.obligations.models import Notification
+from szmz_security.obligations.models import Notification, NotificationReceipt
 from szmz_security.org.access import grant
 from tests.factories import DepartmentFactory, IncidentFactory, ObligationFactory, UserFactory
 
@@ -61,16 +61,25 @@ def add_obligations(ctx, n):
 
 def add_notifications(ctx, n):
     start = Notification.objects.count()
+    other = UserFactory(username="another_recipient")
     for i in range(start, start + n):
         obligation = ObligationFactory(department=ctx.department)
-        Notification.objects.create(
-            recipient=ctx.viewer,
+        notification = Notification.objects.create(
+            recipients=[ctx.viewer.pk, other.pk],
             key=f"obligation:{obligation.pk}:due_soon",
             obligation=obligation,
             title=f"提醒{i}",
             url=obligation.get_absolute_url(),
-            read_at=timezone.now() if i % 2 else None,
         )
+        # My receipts (read, mailed) and another recipient's: the list shows only mine, per row
+        # by a subquery, not a query per row.
+        NotificationReceipt.objects.create(
+            notification=notification,
+            recipient=ctx.viewer,
+            read_at=timezone.now() if i % 2 else None,
+            email_status="sent" if i % 3 else "pending",
+        )
+        NotificationReceipt.objects.create(notification=notification, recipient=other, read_at=timezone.now())
 
 
 def add_audit_events(ctx, n):
@@ -176,6 +185,7 @@ PAGES = [
     Page("api-incidents", "staff", path("api:incident-list"), add_incidents, api_rows),
     Page("api-incidents-officer", "officer", path("api:incident-list"), add_incidents, api_rows),
     Page("api-obligations", "staff", path("api:obligation-list"), add_obligations, api_rows),
+    Page("api-notifications", "staff", path("api:notification-list"), add_notifications, api_rows),
     Page("api-departments", "staff", path("api:department-list"), add_departments, api_rows),
 ]
 

@@ -39,7 +39,7 @@ def obligations(department, demo_staff):
         due_at=now + timedelta(hours=5),
     )
     Notification.objects.create(
-        recipient=demo_staff,
+        recipients=[demo_staff.pk],
         key=f"obligation:{overdue.pk}:overdue",
         obligation=overdue,
         level=Notification.Level.DANGER,

@@ -90,7 +90,7 @@ def test_head_is_told_of_a_classified_request_and_may_see_it(confidential_medium
     assert not can(head, "view", confidential_medium)
     checkout = request(confidential_medium, keeper)
     assert can(head, "view", confidential_medium)
-    assert Notification.objects.filter(recipient=head, key=f"media.checkout:{checkout.pk}:head").exists()
+    assert Notification.objects.for_user(head).filter(key=f"media.checkout:{checkout.pk}:head").exists()
 
 
 def test_cross_network_use_is_refused(medium, staff):
@@ -188,17 +188,17 @@ def test_damaged_return_needs_a_note(medium, staff, head, keeper):
 def test_overdue_return_reminds_the_requester(medium, staff, head, keeper, officer):
     checkout = handed_out(medium, staff, head, keeper, days=1)
     obligations.sweep()
-    assert Notification.objects.filter(recipient=staff, stage="created").exists()
+    assert Notification.objects.for_user(staff).filter(stage="created").exists()
     with time_machine.travel(checkout.expected_return_at + timedelta(minutes=5)):
         obligations.sweep()
-    breach = Notification.objects.get(recipient=staff, obligation=checkout.obligation, stage="breach")
+    breach = Notification.objects.for_user(staff).get(obligation=checkout.obligation, stage="breach")
     assert breach.level == Notification.Level.DANGER
     assert medium.number in breach.title
     # The department head (unclassified medium) is told too; escalation an hour later reaches officers.
-    assert Notification.objects.filter(recipient=head, stage="breach").exists()
+    assert Notification.objects.for_user(head).filter(stage="breach").exists()
     with time_machine.travel(checkout.expected_return_at + timedelta(minutes=65)):
         obligations.sweep()
-    assert Notification.objects.filter(recipient=officer, stage="escalation").exists()
+    assert Notification.objects.for_user(officer).filter(stage="escalation").exists()
 
 
 def test_reject_needs_a_reason_and_notifies(medium, staff, head):
@@ -208,4 +208,4 @@ def test_reject_needs_a_reason_and_notifies(medium, staff, head):
     movement_services.reject_checkout(checkout, by=head, reason="近期无外出任务")
     checkout.refresh_from_db()
     assert checkout.state == Checkout.State.REJECTED
-    assert Notification.objects.filter(recipient=staff, key=f"media.checkout:{checkout.pk}:rejected").exists()
+    assert Notification.objects.for_user(staff).filter(key=f"media.checkout:{checkout.pk}:rejected").exists()

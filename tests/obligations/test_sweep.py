@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from szmz_security.obligations import services
-from szmz_security.obligations.models import Notification, Obligation
+from szmz_security.obligations.models import Notification, NotificationReceipt, Obligation
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +32,23 @@ def make_obligation(department, *, due_in=timedelta(hours=24), **kwargs):
     return services.create_obligation(department=department, due_at=timezone.now() + due_in, **kwargs)
 
 
+def deliveries():
+    """(recipient, stage) of every message sent so far, once per recipient it names."""
+    usernames = dict(get_user_model().objects.values_list("pk", "username"))
+    return [
+        (usernames[user_id], stage)
+        for stage, recipients in Notification.objects.values_list("stage", "recipients")
+        for user_id in recipients
+    ]
+
+
 def received():
-    """(recipient, stage) of every notification sent so far."""
-    return set(Notification.objects.values_list("recipient__username", "stage"))
+    return set(deliveries())
+
+
+def told():
+    """How many people all the messages reached, counted once per message."""
+    return len(deliveries())
 
 
 class Inbox:
@@ -109,7 +124,7 @@ def test_notifications_say_what_and_when(department, people):
         obligation = make_obligation(department, assignee=people["assignee"], authority="市公安局网警支队")
         clock.move_to(T0 + timedelta(hours=25))
         services.sweep()
-    escalation = Notification.objects.get(recipient=people["leader"], stage="escalation")
+    escalation = Notification.objects.for_user(people["leader"]).get(stage="escalation")
     assert escalation.title == f"【逾期升级】{obligation.title}"
     assert "2026-03-03 09:00 到期，逾期 1 小时" in escalation.body
     assert "市民政局制度 第三章第4条" in escalation.body
@@ -123,7 +138,7 @@ def test_a_doubled_sweep_sends_nothing_twice(department, people, mailoutbox):
         make_obligation(department, assignee=people["assignee"])
         services.sweep()
         services.sweep()
-        assert Notification.objects.count() == len(OWNERS)
+        assert (Notification.objects.count(), told()) == (1, len(OWNERS))
 
         clock.move_to(T0 + timedelta(hours=25))
         services.sweep()
@@ -131,7 +146,7 @@ def test_a_doubled_sweep_sends_nothing_twice(department, people, mailoutbox):
         services.deliver_email()
         services.deliver_email()
 
-    stages = list(Notification.objects.values_list("recipient__username", "stage"))
+    stages = deliveries()
     assert len(stages) == len(set(stages))
     # created, then (all at once, after a long silence) breach for owners and escalation for all
     assert set(stages) == to(OWNERS, "created") | to(OWNERS, "breach") | to(OWNERS | {"leader"}, "escalation")
@@ -140,7 +155,7 @@ def test_a_doubled_sweep_sends_nothing_twice(department, people, mailoutbox):
 
 
 def test_a_retried_sweep_that_read_the_row_before_the_first_committed_sends_nothing_twice(department, people):
-    """The unique (recipient, key) is what guarantees once-only, not the bookkeeping columns."""
+    """The unique key of the message is what guarantees once-only, not the bookkeeping columns."""
     with time_machine.travel(T0, tick=False):
         obligation = make_obligation(department, assignee=people["assignee"])
         stale = (
@@ -149,7 +164,7 @@ def test_a_retried_sweep_that_read_the_row_before_the_first_committed_sends_noth
         services.sweep()
         Obligation.objects.filter(pk=obligation.pk).update(**stale)  # as the retried task saw it
         services.sweep()
-    assert Notification.objects.count() == len(OWNERS)
+    assert (Notification.objects.count(), told()) == (1, len(OWNERS))
 
 
 def test_a_deadline_already_past_is_overdue_and_escalated_on_the_first_sweep(department, people):
@@ -281,7 +296,7 @@ def test_a_restricted_obligation_is_announced_without_its_title(department, peop
         services.sweep()
         services.deliver_email()
 
-    escalation = Notification.objects.get(recipient=people["leader"], stage="escalation")
+    escalation = Notification.objects.for_user(people["leader"]).get(stage="escalation")
     assert escalation.title == f"【逾期升级】知悉范围受限事项（待办 #{obligation.pk}）"
     assert "U盘" not in escalation.body and "逾期 1 小时" in escalation.body
     assert mailoutbox and not any("U盘" in mail.subject + mail.body for mail in mailoutbox)
@@ -373,8 +388,8 @@ def test_each_pending_notification_is_mailed_once(department, people, mailoutbox
     mail = mailoutbox[0]
     assert mail.subject == f"[深圳市民政局信息安全] 【新增待办】{obligation.title}"
     assert f"/obligations/{obligation.pk}/" in mail.body
-    assert set(Notification.objects.values_list("email_status", flat=True)) == {"sent"}
-    assert Notification.objects.filter(emailed_at=T0).count() == len(OWNERS)
+    assert set(NotificationReceipt.objects.values_list("email_status", flat=True)) == {"sent"}
+    assert NotificationReceipt.objects.filter(emailed_at=T0).count() == len(OWNERS)
 
     assert services.deliver_email() == {"sent": 0, "failed": 0, "retrying": 0}
     assert len(mailoutbox) == len(OWNERS)
@@ -387,9 +402,10 @@ def test_a_user_without_email_gets_the_bell_only(department, people, mailoutbox)
     services.sweep()
     services.deliver_email()
 
-    bell_only = Notification.objects.get(recipient=people["assignee"])
-    assert bell_only.email_status == Notification.EmailStatus.NONE
+    bell_only = Notification.objects.visible_to(people["assignee"]).get()
+    assert bell_only.email_status == NotificationReceipt.EmailStatus.NONE
     assert bell_only.read_at is None
+    assert not NotificationReceipt.objects.filter(recipient=people["assignee"]).exists()
     assert sorted(mail.to[0] for mail in mailoutbox) == ["head@szmz.example", "officer@szmz.example"]
 
 
@@ -413,8 +429,8 @@ def test_a_failed_mail_is_retried_later_and_does_not_stop_the_others(
         services.sweep()
         real_send = _refuse_mail_to(monkeypatch, "head@szmz.example")
         assert services.deliver_email() == {"sent": 2, "failed": 0, "retrying": 1}
-        waiting = Notification.objects.get(recipient__username="head")
-        assert waiting.email_status == Notification.EmailStatus.PENDING
+        waiting = NotificationReceipt.objects.get(recipient__username="head")
+        assert waiting.email_status == NotificationReceipt.EmailStatus.PENDING
         assert "拒绝连接" in waiting.email_error
         assert len(mailoutbox) == 2
 
@@ -424,7 +440,10 @@ def test_a_failed_mail_is_retried_later_and_does_not_stop_the_others(
         clock.shift(timedelta(minutes=2))
         assert services.deliver_email() == {"sent": 1, "failed": 0, "retrying": 0}
     assert sorted(mail.to[0] for mail in mailoutbox).count("head@szmz.example") == 1
-    assert Notification.objects.get(recipient__username="head").email_status == Notification.EmailStatus.SENT
+    assert (
+        NotificationReceipt.objects.get(recipient__username="head").email_status
+        == NotificationReceipt.EmailStatus.SENT
+    )
 
 
 def test_a_mail_that_keeps_failing_is_given_up_with_its_error(
@@ -441,8 +460,8 @@ def test_a_mail_that_keeps_failing_is_given_up_with_its_error(
             clock.shift(timedelta(hours=6))
     assert [result["retrying"] for result in results] == [1, 1, 0, 0]
     assert [result["failed"] for result in results] == [0, 0, 1, 0]
-    given_up = Notification.objects.get(recipient__username="head")
-    assert given_up.email_status == Notification.EmailStatus.FAILED
+    given_up = NotificationReceipt.objects.get(recipient__username="head")
+    assert given_up.email_status == NotificationReceipt.EmailStatus.FAILED
     assert given_up.email_attempts == 3
     assert "拒绝连接" in given_up.email_error
 
@@ -451,9 +470,10 @@ def test_a_mail_claimed_by_a_sender_that_died_is_sent_after_the_lease(department
     with time_machine.travel(T0, tick=False) as clock:
         make_obligation(department, assignee=people["assignee"])
         services.sweep()
-        # A sender claimed every row and died before sending.
-        Notification.objects.update(
-            email_status=Notification.EmailStatus.SENDING,
+        assert services.fan_out_email() == 1
+        # A sender claimed every receipt and died before sending.
+        NotificationReceipt.objects.update(
+            email_status=NotificationReceipt.EmailStatus.SENDING,
             email_attempts=1,
             email_next_attempt_at=timezone.now() + services.EMAIL_LEASE,
         )
@@ -517,9 +537,10 @@ def test_a_sweep_that_ran_late_sends_the_latest_owner_stage_and_the_escalation_o
         inbox = Inbox()
 
         clock.move_to(T0 + timedelta(days=3))  # no sweep for three days
-        assert services.sweep() == {"obligations": 1, "notifications": len(OWNERS) + len(OWNERS) + 1}
+        assert services.sweep() == {"obligations": 1, "notifications": 2}  # breach, escalation
+        assert told() == len(OWNERS) + len(OWNERS) + len(OWNERS) + 1
         assert inbox.new() == to(OWNERS, "breach") | to(OWNERS | {"leader"}, "escalation")
-        escalation = Notification.objects.get(recipient=people["leader"], stage="escalation")
+        escalation = Notification.objects.for_user(people["leader"]).get(stage="escalation")
         assert "逾期 48 小时" in escalation.body
         assert escalation.level == Notification.Level.DANGER
 
@@ -529,7 +550,7 @@ def test_a_sweep_that_ran_late_sends_the_latest_owner_stage_and_the_escalation_o
         services.deliver_email()
     obligation.refresh_from_db()
     assert (obligation.last_stage_index, obligation.next_reminder_at) == (4, None)
-    assert len(mailoutbox) == Notification.objects.count()
+    assert len(mailoutbox) == told()
 
 
 def test_a_sweep_repeated_from_stale_bookkeeping_inserts_and_mails_nothing_again(
@@ -548,7 +569,7 @@ def test_a_sweep_repeated_from_stale_bookkeeping_inserts_and_mails_nothing_again
     assert first["obligations"] == again["obligations"] == 12
     assert first["notifications"] == Notification.objects.count() > 12
     assert again["notifications"] == 0
-    assert len(mailoutbox) == Notification.objects.exclude(email_status="none").count()
+    assert len(mailoutbox) == NotificationReceipt.objects.exclude(email_status="none").count() > 12
     # (the body names the obligation's page: the titles are all alike)
     assert len({(tuple(mail.to), mail.subject, mail.body) for mail in mailoutbox}) == len(mailoutbox)
 

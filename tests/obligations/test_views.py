@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from szmz_security.obligations import services
-from szmz_security.obligations.models import Notification, Obligation
+from szmz_security.obligations.models import Notification, NotificationReceipt, Obligation
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,17 @@ def field_errors(html, field):
 @pytest.fixture
 def notifications(staff, outsider):
     mine = [
-        Notification.objects.create(recipient=staff, key=f"test:{n}", title=f"我的通知{n}") for n in range(3)
+        Notification.objects.create(recipients=[staff.pk], key=f"test:{n}", title=f"我的通知{n}")
+        for n in range(3)
     ]
-    Notification.objects.create(recipient=staff, key="test:old", title="我的已读通知", read_at=timezone.now())
-    Notification.objects.create(recipient=outsider, key="test:theirs", title="别人的通知")
+    read = Notification.objects.create(recipients=[staff.pk], key="test:old", title="我的已读通知")
+    services.mark_read(staff, read)
+    Notification.objects.create(recipients=[outsider.pk], key="test:theirs", title="别人的通知")
     return mine
+
+
+def read_at(notification, user):
+    return Notification.objects.visible_to(user).get(pk=notification.pk).read_at
 
 
 @pytest.fixture
@@ -74,8 +80,7 @@ def test_marking_one_read_with_htmx_returns_the_bell_with_the_new_count(client, 
     assert unread_badge(html) == 2
     assert 'data-testid="bell"' in html
     assert "<html" not in html  # the partial, not the page
-    notifications[0].refresh_from_db()
-    assert notifications[0].read_at is not None
+    assert read_at(notifications[0], staff) is not None
     assert unread_badge(client.get("/").content.decode()) == 2
 
 
@@ -84,9 +89,9 @@ def test_marking_all_read_with_htmx_clears_the_badge(client, staff, outsider, no
     response = client.post("/notifications/read/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert unread_badge(response.content.decode()) is None
-    assert not Notification.objects.filter(recipient=staff, read_at__isnull=True).exists()
+    assert not Notification.objects.visible_to(staff).filter(read_at__isnull=True).exists()
     # Someone else's notifications are not touched.
-    assert Notification.objects.get(recipient=outsider).read_at is None
+    assert Notification.objects.visible_to(outsider).get().read_at is None
 
 
 def test_without_htmx_marking_read_goes_back_to_the_page(client, staff, notifications):
@@ -97,12 +102,13 @@ def test_without_htmx_marking_read_goes_back_to_the_page(client, staff, notifica
 
 
 def test_i_cannot_mark_someone_elses_notification_read(client, staff, outsider, notifications):
-    theirs = Notification.objects.get(recipient=outsider)
+    theirs = Notification.objects.visible_to(outsider).get()
     client.force_login(staff)
     response = client.post(f"/notifications/{theirs.pk}/read/", HTTP_HX_REQUEST="true")
-    assert unread_badge(response.content.decode()) == 3
-    theirs.refresh_from_db()
-    assert theirs.read_at is None
+    assert response.status_code == 404  # a message not sent to me does not exist for me
+    assert read_at(theirs, outsider) is None
+    assert not NotificationReceipt.objects.filter(notification=theirs).exists()
+    assert unread_badge(client.get("/").content.decode()) == 3
 
 
 def test_marking_read_needs_post_and_a_login(client, staff, notifications):
@@ -112,8 +118,7 @@ def test_marking_read_needs_post_and_a_login(client, staff, notifications):
     response = client.post(f"/notifications/{notifications[0].pk}/read/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
-    notifications[0].refresh_from_db()
-    assert notifications[0].read_at is None
+    assert read_at(notifications[0], staff) is None
 
 
 def test_the_notification_list_shows_only_my_notifications(client, staff, notifications):
@@ -283,12 +288,23 @@ def test_the_department_head_may_record_completion(client, head, obligation):
 
 def test_bell_caps_a_large_unread_count_at_99_plus(client, staff):
     Notification.objects.bulk_create(
-        Notification(recipient=staff, key=f"bulk:{n}", title=f"通知{n}") for n in range(120)
+        Notification(recipients=[staff.pk], key=f"bulk:{n}", title=f"通知{n}") for n in range(120)
     )
     client.force_login(staff)
     html = client.get("/").content.decode()
     assert re.search(r'data-testid="unread-count"[^>]*>99\+<', html)
-    Notification.objects.filter(recipient=staff).exclude(key__in=["bulk:1", "bulk:2"]).update(
-        read_at=timezone.now()
-    )
+    for notification in Notification.objects.exclude(key__in=["bulk:1", "bulk:2"]):
+        services.mark_read(staff, notification)
     assert unread_badge(client.get("/").content.decode()) == 2
+
+
+def test_the_notification_list_filters_by_my_email_status_and_level(client, staff, outsider):
+    mailed = services.notify([staff, outsider], key="test:mailed", title="已发邮件的通知", level="danger")
+    Notification.objects.create(recipients=[staff.pk], key="test:bell", title="仅站内的通知")
+    services.deliver_email()
+    assert Notification.objects.visible_to(staff).get(pk=mailed.pk).email_status == "sent"
+    client.force_login(staff)
+    sent = client.get("/notifications/", {"email_status": "sent"}).content.decode()
+    assert "已发邮件的通知" in sent and "仅站内的通知" not in sent
+    danger = client.get("/notifications/", {"level": "danger"}).content.decode()
+    assert "已发邮件的通知" in danger and "仅站内的通知" not in danger

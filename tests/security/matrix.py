@@ -152,7 +152,14 @@ class Own(Expectation):
         self.record, self.field = record, field
 
     def expect(self, user, world):
-        return ALLOWED if getattr(world.record(self.record), f"{self.field}_id") == user.pk else NOT_FOUND
+        record = world.record(self.record)
+        recipients = getattr(record, "recipients", None)  # a notification names its recipients
+        owner = (
+            user.pk in recipients
+            if recipients is not None
+            else getattr(record, f"{self.field}_id") == user.pk
+        )
+        return ALLOWED if owner else NOT_FOUND
 
     def __repr__(self):
         return f"own({self.record})"

@@ -125,7 +125,7 @@ def build(home, author):
     )
     world.add("incident_attachment", incident, pk=incident.pk, attachment_pk=attachment.pk)
     notification = Notification.objects.create(
-        obligation=obligation, recipient=author, key="matrix", title="提醒"
+        obligation=obligation, recipients=[author.pk], key="matrix", title="提醒"
     )
     world.add("notification", notification)
 

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from szmz_security.core.api import ContentRedactionMixin, ModelSerializer
 
-from ..models import Notification, Obligation
+from ..models import Notification, NotificationReceipt, Obligation
 
 
 class ObligationSerializer(ContentRedactionMixin, ModelSerializer):
@@ -37,7 +37,11 @@ class ObligationSerializer(ContentRedactionMixin, ModelSerializer):
 
 
 class NotificationSerializer(ModelSerializer):
+    # The reader's own state, annotated with the rows (Notification.objects.visible_to).
+    read_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    email_status = serializers.ChoiceField(choices=NotificationReceipt.EmailStatus.choices, read_only=True)
+
     class Meta:
         model = Notification
-        fields = ["id", "title", "body", "url", "level", "created_at", "read_at"]
+        fields = ["id", "title", "body", "url", "level", "created_at", "read_at", "email_status"]
         read_only_fields = fields
