@@ -59,8 +59,9 @@ def granted_permissions(user):
     group_ids = [group.pk for group in user.groups.all()] or [0]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _prepare_grants_statement(cursor, tables)
-            cursor.execute(f"EXECUTE {GRANTS_STATEMENT}(%s, %s)", [user.pk, group_ids])  # nosec B608 # a constant name
+            raw = connection.connection
+            cursor.execute(_prepared_grants_sql(tables, raw), [user.pk, group_ids])
+            _connections_prepared.add(raw)  # only once it ran: a failed PREPARE is tried again
         else:
             # SQLite has no arrays: one placeholder per group id.
             sql = _grants_sql(tables, "%s", "IN ({})".format(", ".join(["%s"] * len(group_ids))))
@@ -87,13 +88,15 @@ GRANTS_STATEMENT = "portal_granted_permissions"
 _connections_prepared = weakref.WeakSet()
 
 
-def _prepare_grants_statement(cursor, tables):
-    raw = connection.connection
+def _prepared_grants_sql(tables, raw):
+    """``EXECUTE`` of the prepared statement; on a connection that has not prepared it yet, the
+    ``PREPARE`` goes first in the same round trip (one query either way: the page's count of
+    queries does not depend on which request came first)."""
+    execute = f"EXECUTE {GRANTS_STATEMENT}(%s, %s)"
     if raw in _connections_prepared:
-        return
+        return execute
     sql = _grants_sql(tables, "$1", "= ANY($2)")
-    cursor.execute(f"PREPARE {GRANTS_STATEMENT}(bigint, bigint[]) AS {sql}")  # nosec B608 # built from metadata, no value
-    _connections_prepared.add(raw)
+    return f"PREPARE {GRANTS_STATEMENT}(bigint, bigint[]) AS {sql}; {execute}"  # nosec B608 # built from metadata, no value
 
 
 @functools.cache
