@@ -3,7 +3,7 @@ every page reads of it.
 
 The navigation (roles, departments), the access rule (the user's groups and departments) and the
 role checks read ``user.groups`` several times per request, the header shows the profile's name and
-the password-age check reads the last password change: the user is loaded once per request with its
+the password-age check reads the last password change and the bell the user's mark-all-read time: the user is loaded once per request with its
 profile joined, the time of its last password change annotated, and its groups with their
 departments prefetched, and its model permissions are read in one query rather than two.
 ``user.groups.add()``/``remove()`` drop the prefetched list, so a change of roles is seen at once.
@@ -17,6 +17,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
+from szmz_security.obligations.models import NotificationReadMark
 from szmz_security.org.access import user_group_ids
 
 from .models import PasswordHistory
@@ -30,7 +31,13 @@ class PortalModelBackend(ModelBackend):
             ._default_manager.select_related("profile")
             # The groups with their departments in one query (a department is a group's one-to-one).
             .prefetch_related(Prefetch("groups", queryset=Group.objects.select_related("department")))
-            .annotate(password_set_at=Subquery(last_change.values("changed_at")[:1]))
+            .annotate(
+                password_set_at=Subquery(last_change.values("changed_at")[:1]),
+                # The bell's "mark all read" time, read on every page.
+                notification_read_through=Subquery(
+                    NotificationReadMark.objects.filter(user=OuterRef("pk")).values("read_through")[:1]
+                ),
+            )
         )
         try:
             user = users.get(pk=user_id)

@@ -279,6 +279,7 @@ def mark_read(user, notification=None, at=None):
     at = at or timezone.now()
     if notification is None:
         NotificationReadMark.objects.update_or_create(user=user, defaults={"read_through": at})
+        user.notification_read_through = at  # the request's user, annotated when loaded, stays true
         return
     receipts = NotificationReceipt.objects.filter(notification=notification, recipient=user)
     if not receipts.filter(read_at__isnull=True).update(read_at=at):

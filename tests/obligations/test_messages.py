@@ -1,11 +1,14 @@
 """Issue #14's leaner design: one message per obligation stage (or one-off key), its recipients
 fixed when it is sent, each person's read and e-mail state in a receipt written when it happens."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from szmz_security.obligations import services
 from szmz_security.obligations.models import Notification, NotificationReadMark, NotificationReceipt
@@ -92,6 +95,28 @@ def test_mark_all_read_is_a_time_not_a_row_per_message(client, staff):
         assert Notification.objects.unread_badge(staff) == 1
         unread = Notification.objects.visible_to(staff).filter(read_at__isnull=True)
         assert list(unread.values_list("key", flat=True)) == ["test:later"]
+
+
+def bell(html):
+    found = re.search(rb'data-testid="unread-count">(\d+)', html)
+    return int(found.group(1)) if found else 0
+
+
+def test_the_bell_of_a_signed_in_user_follows_mark_all_read_in_one_query(client, staff):
+    """The request's user arrives with its mark-all-read time (accounts/backends.py): the htmx bell
+    right after marking, and the next pages, show the new count."""
+    with time_machine.travel(T0, tick=False) as clock:
+        services.notify([staff], key="test:before", title="旧通知")
+        client.force_login(staff)
+        assert bell(client.get("/").content) == 1
+        clock.shift(timedelta(minutes=1))
+        assert bell(client.post("/notifications/read/", headers={"HX-Request": "true"}).content) == 0
+        assert bell(client.get("/").content) == 0
+        clock.shift(timedelta(minutes=1))
+        services.notify([staff], key="test:after", title="新通知")
+        with CaptureQueriesContext(connection) as queries:
+            assert bell(client.get("/").content) == 1
+        assert not [q for q in queries if "notificationreadmark" in q["sql"] and "auth_user" not in q["sql"]]
 
 
 def test_email_is_fanned_out_once_even_with_two_deliveries(department, people, mailoutbox):
